@@ -1,0 +1,1 @@
+"""How Meedoen runs: entry point, settings, channels, scheduler and outbox delivery."""

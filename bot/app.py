@@ -1,0 +1,64 @@
+"""The composition root: open the store, seed reference data, wire handlers and channels."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.outbox_sender import OutboxSender
+from bot.settings import Settings
+from handlers.context import Config
+from handlers.router import Router
+from storage.db import Database
+from storage.networks import load_networks_file
+
+log = logging.getLogger(__name__)
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+NETWORKS_FILE = DATA_DIR / "networks.json"
+
+
+def handler_config(settings: Settings, bot_username: str | None = None) -> Config:
+    return Config(
+        target_hours=settings.target_hours,
+        timezone=settings.timezone,
+        default_locale=settings.default_locale,
+        max_log_age_days=settings.max_log_age_days,
+        self_declared_counts=settings.self_declared_counts,
+        bot_username=bot_username,
+        mail_from=settings.mail_from,
+    )
+
+
+async def open_database(settings: Settings) -> Database:
+    """Open (and migrate) the store, then load the networks file and, once, the demo data."""
+    db = await Database(settings.database_path).open()
+    if NETWORKS_FILE.exists():
+        async with db.transaction() as tx:
+            await load_networks_file(tx, NETWORKS_FILE)
+    if settings.demo_data:
+        await seed_demo(db)
+    return db
+
+
+async def seed_demo(db: Database) -> None:
+    """Load the demo offers into an empty catalog (first run only)."""
+    try:
+        from handlers.catalog_import import import_demo
+    except ImportError:  # the catalog is not part of this build
+        return
+    await import_demo(db)
+
+
+@dataclass
+class Wiring:
+    db: Database
+    router: Router
+    sender: OutboxSender
+
+
+def wire(db: Database, settings: Settings, bot_username: str | None = None) -> Wiring:
+    sender = OutboxSender(db, {})
+    router = Router(db, handler_config(settings, bot_username), on_commit=sender.wake)
+    return Wiring(db, router, sender)

@@ -1,0 +1,1 @@
+"""Channel adapters: turn platform events into `Turn`s and `Reply`s into platform messages."""

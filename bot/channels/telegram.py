@@ -1,0 +1,278 @@
+"""Telegram adapter on python-telegram-bot 22: updates → `Turn`, `Reply` → Bot API calls."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from typing import Any
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeDefault,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.app import Wiring, open_database, wire
+from bot.outbox_sender import DeliveryError
+from bot.settings import Settings
+from handlers.registry import registry
+from handlers.types import Reply, Turn
+from i18n import LANGUAGES, translator
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+CAPTION_LIMIT = 1024
+ATTACHMENT_KINDS = (
+    "voice",
+    "audio",
+    "photo",
+    "video",
+    "video_note",
+    "sticker",
+    "document",
+    "animation",
+    "location",
+    "contact",
+    "poll",
+    "dice",
+)
+
+
+def telegram_language_code(locale: str) -> str:
+    """Our locale → the ISO 639-1 code Telegram uses for command menus."""
+    return locale.split("_")[0]
+
+
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(b.label, url=b.url)
+                if b.url
+                else InlineKeyboardButton(b.label, callback_data=b.data)
+                for b in row
+            ]
+            for row in reply.buttons
+        ]
+    )
+
+
+def turn_from_update(update: Update) -> Turn | None:
+    user = update.effective_user
+    chat = update.effective_chat
+    if chat is None or chat.type != "private":
+        return None
+    common: dict[str, Any] = {
+        "channel": "telegram",
+        "address": str(chat.id),
+        "language_hint": user.language_code if user else None,
+        "name_hint": user.first_name if user else None,
+    }
+    if update.callback_query is not None:
+        return Turn(payload=update.callback_query.data or "", **common)
+    message = update.effective_message
+    if message is None:
+        return None
+    if message.text is not None:
+        return Turn(text=message.text, **common)
+    kind = next((k for k in ATTACHMENT_KINDS if getattr(message, k, None)), "other")
+    return Turn(text=message.caption, attachment=kind, **common)
+
+
+def command_menu(locale: str) -> list[BotCommand]:
+    t = translator(locale)
+    return [
+        BotCommand(command.name, t._(command.description)[:256])
+        for command in registry.commands.values()
+        if command.description and command.roles is None
+    ]
+
+
+class TelegramChannel:
+    """Owns the PTB Application, the outbox sender and the command menus."""
+
+    def __init__(self, settings: Settings, db: Database | None = None) -> None:
+        assert settings.telegram_bot_token is not None
+        self.settings = settings
+        self.db = db
+        builder: ApplicationBuilder = (
+            ApplicationBuilder()
+            .token(settings.telegram_bot_token.get_secret_value())
+            .base_url(settings.telegram_api_url)
+        )
+        if settings.telegram_file_url:
+            builder = builder.base_file_url(settings.telegram_file_url)
+        self.application: Application = builder.build()
+        self.application.add_handler(CallbackQueryHandler(self._on_update))
+        self.application.add_handler(
+            MessageHandler(filters.ALL & ~filters.UpdateType.EDITED, self._on_update)
+        )
+        self.application.add_error_handler(self._on_error)
+        self.wiring: Wiring | None = None
+        self._sender_task: asyncio.Task[None] | None = None
+
+    # --- lifecycle ------------------------------------------------------------------------
+    async def start(self) -> None:
+        if self.db is None:
+            self.db = await open_database(self.settings)
+        await self.application.initialize()
+        self.wiring = wire(self.db, self.settings, bot_username=self.application.bot.username)
+        self.wiring.sender.deliverers["telegram"] = self.deliver
+        await self.set_commands()
+        await self.application.start()
+        assert self.application.updater is not None
+        await self.application.updater.start_polling(
+            poll_interval=0.0, timeout=10, allowed_updates=["message", "callback_query"]
+        )
+        self._sender_task = asyncio.create_task(self.wiring.sender.run_forever())
+
+    async def stop(self) -> None:
+        if self._sender_task is not None:
+            self._sender_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sender_task
+        if self.application.updater is not None and self.application.updater.running:
+            await self.application.updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+
+    async def run_until_stopped(self) -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await self.start()
+        log.info("Telegram channel running as @%s", self.application.bot.username)
+        try:
+            await stop.wait()
+        finally:
+            await self.stop()
+
+    async def set_commands(self) -> None:
+        """The command menu, once per shipped language, plus the default in DEFAULT_LOCALE."""
+        bot = self.application.bot
+        for language in LANGUAGES:
+            await bot.set_my_commands(
+                command_menu(language.code), language_code=telegram_language_code(language.code)
+            )
+        await bot.set_my_commands(
+            command_menu(self.settings.default_locale), scope=BotCommandScopeDefault()
+        )
+
+    # --- incoming -------------------------------------------------------------------------
+    async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is not None:
+            await query.answer()  # always, so the button stops spinning
+        turn = turn_from_update(update)
+        if turn is None or self.wiring is None:
+            return
+        replies = await self.wiring.router.handle(turn)
+        source = query.message if query is not None and isinstance(query.message, Message) else None
+        await self.send(int(turn.address), replies, source=source)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log.error("update failed: %s", context.error, exc_info=context.error)
+        if isinstance(update, Update) and update.effective_chat is not None:
+            locale = await self._locale_of(str(update.effective_chat.id))
+            text = translator(locale)._(
+                "😕 Sorry, something went wrong. Please try again, or type /menu."
+            )
+            with contextlib.suppress(TelegramError):
+                await context.bot.send_message(update.effective_chat.id, text)
+
+    async def _locale_of(self, address: str) -> str:
+        if self.db is None:
+            return self.settings.default_locale
+        async with self.db.transaction() as tx:
+            value = await tx.scalar(
+                "SELECT p.locale FROM people p JOIN identities i ON i.person_id = p.id "
+                "WHERE i.channel = 'telegram' AND i.address = ?",
+                (address,),
+            )
+        return value or self.settings.default_locale
+
+    # --- outgoing -------------------------------------------------------------------------
+    async def send(self, chat_id: int, replies: list[Reply], source: Message | None = None) -> None:
+        bot = self.application.bot
+        for reply in replies:
+            markup = keyboard(reply)
+            if (
+                reply.edit
+                and source is not None
+                and source.text is not None
+                and not (reply.image or reply.document)
+            ):
+                try:
+                    await source.edit_text(
+                        reply.text, parse_mode=ParseMode.HTML, reply_markup=markup
+                    )
+                    continue
+                except BadRequest as exc:
+                    if "not modified" in str(exc).lower():
+                        continue
+                    log.info("edit failed, sending instead: %s", exc)
+            attachment = reply.image or reply.document
+            if attachment is None:
+                await bot.send_message(
+                    chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=markup
+                )
+                continue
+            caption = reply.text if len(reply.text) <= CAPTION_LIMIT else None
+            file = InputFile(attachment.content, filename=attachment.filename)
+            if reply.image is not None:
+                await bot.send_photo(
+                    chat_id,
+                    file,
+                    caption=caption,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=None if caption is None else markup,
+                )
+            else:
+                await bot.send_document(
+                    chat_id,
+                    file,
+                    caption=caption,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=None if caption is None else markup,
+                )
+            if caption is None:
+                await bot.send_message(
+                    chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=markup
+                )
+
+    async def deliver(self, address: str, replies: list[Reply]) -> None:
+        """Outbox delivery: translate Telegram's answers into retry decisions."""
+        try:
+            await self.send(int(address), replies)
+        except RetryAfter as exc:
+            retry = exc.retry_after
+            seconds = retry.total_seconds() if hasattr(retry, "total_seconds") else float(retry)
+            raise DeliveryError(f"429 retry after {seconds}", retry_after=seconds) from exc
+        except Forbidden as exc:
+            raise DeliveryError(f"forbidden: {exc}", permanent=True) from exc
+        except BadRequest as exc:
+            permanent = "chat not found" in str(exc).lower()
+            raise DeliveryError(f"bad request: {exc}", permanent=permanent) from exc
+        except NetworkError as exc:
+            raise DeliveryError(f"network: {exc}") from exc

@@ -1,0 +1,62 @@
+"""`python -m bot` / `meedoen`: run the assistant, or a staff sub-command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import logging
+import sys
+
+from bot.logs import setup_logging
+from bot.settings import Settings, settings_or_exit
+
+# Modules that add sub-commands: each has `add_parser(subparsers)` setting `func(args, settings)`.
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="meedoen",
+        description="Meedoen assistant. Without a sub-command: run the assistant "
+        "(Telegram when TELEGRAM_BOT_TOKEN is set, otherwise the console chat).",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    run = subparsers.add_parser("run", help="run the assistant (the default)")
+    run.set_defaults(func=_run)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).add_parser(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = settings_or_exit()
+    token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
+    secrets = [token] + [
+        s.get_secret_value() for s in (settings.smtp_password, settings.imap_password) if s
+    ]
+    setup_logging(settings.log_level, secrets)
+    func = getattr(args, "func", _run)
+    try:
+        return int(func(args, settings) or 0)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(_args: argparse.Namespace, settings: Settings) -> int:
+    if settings.telegram_bot_token is None:
+        # The console is for a person at a terminal: keep the log to warnings.
+        logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))
+        from bot.run import run_console
+
+        asyncio.run(run_console(settings))
+    else:
+        from bot.run import run_telegram
+
+        asyncio.run(run_telegram(settings))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

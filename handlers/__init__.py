@@ -1,0 +1,1 @@
+"""What the assistant does: channel-agnostic conversation steps and the rules behind them."""

@@ -1,0 +1,3 @@
+"""Import every capability so it registers its commands, steps, actions and menu items."""
+
+from handlers import common, onboarding, privacy, profile  # noqa: F401

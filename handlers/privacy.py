@@ -1,0 +1,86 @@
+"""/privacy, /mydata (everything stored, as JSON) and /forget (delete after a confirmation)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from typing import Any
+
+from handlers.context import Context
+from handlers.onboarding import privacy_text
+from handlers.registry import N_, registry
+from handlers.types import Attachment, Button, Reply
+from storage.db import Tx
+from storage.people import delete_person, person_tables
+
+
+@registry.command("privacy", N_("How we use your data"), needs_onboarding=False)
+async def privacy_command(ctx: Context, _args: str) -> list[Reply]:
+    return [Reply(text=privacy_text(ctx))]
+
+
+async def export_person(tx: Tx, person_id: int) -> dict[str, Any]:
+    """Every row in the store that references the person, table by table."""
+    document: dict[str, Any] = {}
+    row = await tx.one("SELECT * FROM people WHERE id = ?", (person_id,))
+    document["people"] = [dict(row)] if row else []
+    for table, column in await person_tables(tx):
+        rows = await tx.all(f"SELECT * FROM {table} WHERE {column} = ?", (person_id,))
+        if rows:
+            document.setdefault(table, []).extend(_plain(dict(r)) for r in rows)
+    return document
+
+
+def _plain(row: dict[str, Any]) -> dict[str, Any]:
+    for key, value in row.items():
+        if isinstance(value, str) and value[:1] in "[{":
+            with contextlib.suppress(ValueError):
+                row[key] = json.loads(value)
+        elif isinstance(value, bytes):
+            row[key] = f"<{len(value)} bytes>"
+    return row
+
+
+@registry.command("mydata", N_("See all your data"), needs_onboarding=False)
+async def mydata_command(ctx: Context, _args: str) -> list[Reply]:
+    document = await export_person(ctx.tx, ctx.person.id)
+    content = json.dumps(document, ensure_ascii=False, indent=2, default=str).encode()
+    return [
+        Reply(
+            text=ctx._("📦 This is everything we keep about you."),
+            document=Attachment(
+                filename="meedoen-mydata.json", content=content, mime="application/json"
+            ),
+        )
+    ]
+
+
+@registry.command("forget", N_("Delete all your data"), needs_onboarding=False)
+async def forget_command(ctx: Context, _args: str) -> list[Reply]:
+    return [
+        Reply(
+            text=ctx._(
+                "⚠️ Delete all your data? Your hours are deleted too. This cannot be undone."
+            ),
+            buttons=[
+                [
+                    Button(label=ctx._("🗑️ Yes, delete"), data="fg:yes"),
+                    Button(label=ctx._("↩️ No, keep"), data="fg:no"),
+                ]
+            ],
+        )
+    ]
+
+
+@registry.action("fg", needs_onboarding=False)
+async def forget_answer(ctx: Context, args: list[str]) -> list[Reply]:
+    if args == ["yes"]:
+        locale_text = ctx._("🗑️ Done. We deleted your data. Type /start to begin again.")
+        await delete_person(ctx.tx, ctx.person, ctx.now)
+        ctx.forgotten = True
+        return [Reply(text=locale_text, edit=True)]
+    if args == ["no"]:
+        return [Reply(text=ctx._("👍 Nothing was deleted."), edit=True)]
+    from handlers.common import stale_button
+
+    return await stale_button(ctx)

@@ -1,0 +1,146 @@
+"""Registries that feature modules fill at import time: steps, actions, commands, menu items.
+
+A button payload is `code:arg:arg`. When `code` names a *step*, the payload is only valid
+while the person is at that step; when it names an *action*, the action checks the person's
+rights itself. Anything else is forged or stale and gets a polite reply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from handlers.context import Context
+    from handlers.types import Reply
+
+Replies = list["Reply"]
+Prompt = Callable[["Context"], Awaitable[Replies]]
+Answer = Callable[["Context", "Input"], Awaitable[Replies]]
+ActionFn = Callable[["Context", list[str]], Awaitable[Replies]]
+CommandFn = Callable[["Context", str], Awaitable[Replies]]
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction; it is translated where it is shown."""
+    return message
+
+
+@dataclass(frozen=True)
+class Input:
+    """What a step receives: the text typed, or the arguments of its own button."""
+
+    text: str | None = None
+    args: tuple[str, ...] = ()
+
+    @property
+    def pressed(self) -> bool:
+        return self.text is None
+
+
+@dataclass(frozen=True)
+class Step:
+    code: str
+    prompt: Prompt
+    answer: Answer
+    needs_consent: bool = True
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    run: CommandFn
+    description: str | None = None  # N_-marked; shown in Telegram's command menu when set
+    needs_onboarding: bool = True
+    roles: frozenset[str] | None = None
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    key: str
+    label: str  # N_-marked, with a leading icon
+    run: Callable[[Context], Awaitable[Replies]]
+    order: int
+    roles: frozenset[str] = frozenset({"newcomer", "buddy"})
+
+
+@dataclass
+class Registry:
+    steps: dict[str, Step] = field(default_factory=dict)
+    actions: dict[str, ActionFn] = field(default_factory=dict)
+    commands: dict[str, Command] = field(default_factory=dict)
+    menu: dict[str, MenuItem] = field(default_factory=dict)
+    start_params: dict[str, CommandFn] = field(default_factory=dict)
+    open_actions: set[str] = field(default_factory=set)
+
+    def _claim(self, code: str) -> None:
+        if ":" in code or code in self.steps or code in self.actions:
+            raise ValueError(f"payload code {code!r} is invalid or taken")
+
+    def step(
+        self, code: str, prompt: Prompt, *, needs_consent: bool = True
+    ) -> Callable[[Answer], Answer]:
+        def register(answer: Answer) -> Answer:
+            self._claim(code)
+            self.steps[code] = Step(code, prompt, answer, needs_consent)
+            return answer
+
+        return register
+
+    def action(self, code: str, *, needs_onboarding: bool = True) -> Callable[[ActionFn], ActionFn]:
+        """Register a global button action; it must check the person's rights to its args."""
+
+        def register(fn: ActionFn) -> ActionFn:
+            self._claim(code)
+            self.actions[code] = fn
+            if not needs_onboarding:
+                self.open_actions.add(code)
+            return fn
+
+        return register
+
+    def command(
+        self,
+        name: str,
+        description: str | None = None,
+        *,
+        needs_onboarding: bool = True,
+        roles: set[str] | None = None,
+    ) -> Callable[[CommandFn], CommandFn]:
+        def register(fn: CommandFn) -> CommandFn:
+            if name in self.commands:
+                raise ValueError(f"command /{name} is taken")
+            self.commands[name] = Command(
+                name, fn, description, needs_onboarding, frozenset(roles) if roles else None
+            )
+            return fn
+
+        return register
+
+    def menu_item(
+        self, key: str, label: str, order: int, roles: set[str] | None = None
+    ) -> Callable[
+        [Callable[[Context], Awaitable[Replies]]], Callable[[Context], Awaitable[Replies]]
+    ]:
+        def register(
+            fn: Callable[[Context], Awaitable[Replies]],
+        ) -> Callable[[Context], Awaitable[Replies]]:
+            self.menu[key] = MenuItem(
+                key, label, fn, order, frozenset(roles or {"newcomer", "buddy"})
+            )
+            return fn
+
+        return register
+
+    def start_param(self, prefix: str) -> Callable[[CommandFn], CommandFn]:
+        """Handle `/start <prefix><rest>` deep links; the function receives `<rest>`."""
+
+        def register(fn: CommandFn) -> CommandFn:
+            self.start_params[prefix] = fn
+            return fn
+
+        return register
+
+
+registry = Registry()

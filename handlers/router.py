@@ -1,0 +1,135 @@
+"""The one brain every channel talks to: load the person, run the step, save, in one transaction."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from handlers import features  # noqa: F401  (registers every capability)
+from handlers.common import menu_replies, not_understood, stale_button
+from handlers.context import Config, Context
+from handlers.registry import Input, registry
+from handlers.types import Reply, Turn
+from i18n import locale_from_telegram, translator
+from storage.clock import utcnow
+from storage.conversations import load_state, save_state
+from storage.db import Database
+from storage.people import create_person, find_by_identity, update_person
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT = 1000  # characters; longer input is refused, never truncated silently
+
+
+class Router:
+    def __init__(
+        self,
+        db: Database,
+        config: Config,
+        clock: Callable[[], datetime] = utcnow,
+        on_commit: Callable[[], None] | None = None,
+    ) -> None:
+        self.db = db
+        self.config = config
+        self.clock = clock
+        self.on_commit = on_commit  # e.g. wake the outbox sender
+
+    async def handle(self, turn: Turn) -> list[Reply]:
+        """Answer one turn. Errors roll the turn back and get a kind reply; nothing half-done."""
+        locale = self.config.default_locale
+        try:
+            async with self.db.transaction() as tx:
+                now = self.clock()
+                person = await find_by_identity(tx, turn.channel, turn.address)
+                if person is None:
+                    guess = locale_from_telegram(turn.language_hint) or self.config.default_locale
+                    person = await create_person(tx, turn.channel, turn.address, guess, now)
+                locale = person.locale
+                state = await load_state(tx, person.id)
+                ctx = Context(tx, person, state, self.config, now, turn)
+                replies = await dispatch(ctx)
+                if not ctx.forgotten:
+                    await save_state(tx, person.id, ctx.state, now)
+                    if ctx.person.consented:
+                        await update_person(tx, person.id, last_seen_at=now)
+            if self.on_commit is not None:
+                self.on_commit()
+            return replies
+        except Exception:
+            log.exception("turn failed on %s", turn.channel)
+            t = translator(locale)
+            return [
+                Reply(text=t._("😕 Sorry, something went wrong. Please try again, or type /menu."))
+            ]
+
+
+async def dispatch(ctx: Context) -> list[Reply]:
+    turn = ctx.turn
+    if turn.payload is not None:
+        return await _pressed(ctx, turn.payload)
+    text = (turn.text or "").strip()
+    if not text:
+        if turn.attachment:
+            return [Reply(text=ctx._("✍️ I can only read text and buttons here."))] + await _again(
+                ctx
+            )
+        return await _again(ctx)
+    if len(text) > MAX_TEXT:
+        return [Reply(text=ctx._("✂️ That message is too long. Please write a short answer."))] + (
+            await _again(ctx)
+        )
+    if text.startswith("/"):
+        return await _command(ctx, text)
+    step = registry.steps.get(ctx.state.step or "")
+    if step is not None:
+        if step.needs_consent and not ctx.person.consented:
+            return await _restart(ctx)
+        return await step.answer(ctx, Input(text=text))
+    return await not_understood(ctx)
+
+
+async def _restart(ctx: Context) -> list[Reply]:
+    ctx.finish()
+    ctx.state.flow = "onboarding"
+    return await ctx.goto("ol")
+
+
+async def _again(ctx: Context) -> list[Reply]:
+    """Show the current step again, or the menu when there is none."""
+    if ctx.state.step in registry.steps:
+        return await ctx.reprompt()
+    if not ctx.person.onboarded:
+        return await ctx.goto("ol")
+    return await menu_replies(ctx)
+
+
+async def _pressed(ctx: Context, payload: str) -> list[Reply]:
+    code, *args = payload.split(":")
+    step = registry.steps.get(code)
+    if step is not None:
+        if ctx.state.step != code:
+            return await stale_button(ctx)
+        if step.needs_consent and not ctx.person.consented:
+            return await _restart(ctx)
+        return await step.answer(ctx, Input(args=tuple(args)))
+    action = registry.actions.get(code)
+    if action is not None and (ctx.person.onboarded or code in registry.open_actions):
+        return await action(ctx, args)
+    return await stale_button(ctx)
+
+
+async def _command(ctx: Context, text: str) -> list[Reply]:
+    head, _, rest = text.partition(" ")
+    name = head[1:].split("@")[0].lower()
+    command = registry.commands.get(name)
+    if command is None:
+        return [
+            Reply(text=ctx._("🤔 I do not know that command. Type /help to see what I can do."))
+        ]
+    if command.needs_onboarding and not ctx.person.onboarded:
+        intro = Reply(text=ctx._("👋 Let us finish setting up first."))
+        return [intro, *await _again(ctx)]
+    if command.roles is not None and ctx.person.role not in command.roles:
+        return [Reply(text=ctx._("🚫 This is not available for you."))]
+    return await command.run(ctx, rest.strip())

@@ -1,0 +1,60 @@
+"""The values that cross between channels and handlers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Channel = Literal["telegram", "console", "email"]
+MAX_BUTTON_DATA = 64  # bytes; Telegram's callback_data limit
+
+
+class Button(BaseModel):
+    label: str
+    data: str | None = None
+    url: str | None = None
+
+    def model_post_init(self, _context: object) -> None:
+        if (self.data is None) == (self.url is None):
+            raise ValueError("a button has either data or a url")
+        if self.data is not None and not 0 < len(self.data.encode()) <= MAX_BUTTON_DATA:
+            raise ValueError(f"button data must be 1..{MAX_BUTTON_DATA} bytes: {self.data!r}")
+
+
+class Attachment(BaseModel):
+    model_config = ConfigDict(ser_json_bytes="base64", val_json_bytes="base64")
+
+    filename: str
+    content: bytes
+    mime: str
+
+
+class Reply(BaseModel):
+    """One message to show: text (Telegram HTML subset), buttons, optional picture or file.
+
+    With an image or document, `text` is its caption. `edit` asks the channel to replace the
+    message whose button was pressed instead of sending a new one, where it can.
+    """
+
+    model_config = ConfigDict(ser_json_bytes="base64", val_json_bytes="base64")
+
+    text: str
+    buttons: list[list[Button]] = Field(default_factory=list)
+    image: Attachment | None = None
+    document: Attachment | None = None
+    edit: bool = False
+
+
+class Turn(BaseModel):
+    """One thing a person did: typed text, pressed a button, or sent something else."""
+
+    channel: Channel
+    address: str
+    text: str | None = None
+    payload: str | None = None
+    attachment: str | None = None  # "voice", "photo", "sticker", "document", "video", ...
+    language_hint: str | None = None
+    name_hint: str | None = None
+    received_at: datetime | None = None

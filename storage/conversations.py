@@ -1,0 +1,36 @@
+"""Where each person is in a conversation: flow, step and draft data, kept across restarts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from storage.clock import iso
+from storage.db import Tx, dumps, loads
+
+
+class ConversationState(BaseModel):
+    flow: str | None = None
+    step: str | None = None
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+async def load_state(tx: Tx, person_id: int) -> ConversationState:
+    row = await tx.one(
+        "SELECT flow, step, data FROM conversations WHERE person_id = ?", (person_id,)
+    )
+    if row is None:
+        return ConversationState()
+    return ConversationState(flow=row["flow"], step=row["step"], data=loads(row["data"], {}))
+
+
+async def save_state(tx: Tx, person_id: int, state: ConversationState, now: datetime) -> None:
+    await tx.execute(
+        "INSERT INTO conversations (person_id, flow, step, data, updated_at) "
+        "VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (person_id) DO UPDATE SET flow = excluded.flow, step = excluded.step, "
+        "data = excluded.data, updated_at = excluded.updated_at",
+        (person_id, state.flow, state.step, dumps(state.data), iso(now)),
+    )
