@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from bot.outbox_sender import OutboxSender
 from bot.settings import Settings
 from handlers.context import Config
 from handlers.router import Router
+from storage.clock import utcnow
 from storage.db import Database
 from storage.networks import load_networks_file
 
@@ -58,7 +61,12 @@ class Wiring:
     sender: OutboxSender
 
 
-def wire(db: Database, settings: Settings, bot_username: str | None = None) -> Wiring:
-    sender = OutboxSender(db, {})
-    router = Router(db, handler_config(settings, bot_username), on_commit=sender.wake)
+def wire(
+    db: Database,
+    settings: Settings,
+    bot_username: str | None = None,
+    clock: Callable[[], datetime] = utcnow,
+) -> Wiring:
+    sender = OutboxSender(db, {}, clock=clock)
+    router = Router(db, handler_config(settings, bot_username), clock=clock, on_commit=sender.wake)
     return Wiring(db, router, sender)

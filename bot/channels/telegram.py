@@ -6,6 +6,8 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from telegram import (
@@ -34,6 +36,7 @@ from bot.settings import Settings
 from handlers.registry import registry
 from handlers.types import Reply, Turn
 from i18n import LANGUAGES, translator
+from storage.clock import utcnow
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -110,10 +113,16 @@ def command_menu(locale: str) -> list[BotCommand]:
 class TelegramChannel:
     """Owns the PTB Application, the outbox sender and the command menus."""
 
-    def __init__(self, settings: Settings, db: Database | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        db: Database | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
         assert settings.telegram_bot_token is not None
         self.settings = settings
         self.db = db
+        self.clock = clock
         builder: ApplicationBuilder = (
             ApplicationBuilder()
             .token(settings.telegram_bot_token.get_secret_value())
@@ -135,7 +144,9 @@ class TelegramChannel:
         if self.db is None:
             self.db = await open_database(self.settings)
         await self.application.initialize()
-        self.wiring = wire(self.db, self.settings, bot_username=self.application.bot.username)
+        self.wiring = wire(
+            self.db, self.settings, bot_username=self.application.bot.username, clock=self.clock
+        )
         self.wiring.sender.deliverers["telegram"] = self.deliver
         await self.set_commands()
         await self.application.start()
