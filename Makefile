@@ -2,7 +2,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint i18n-extract i18n-update bench clean
+.PHONY: run test lint i18n bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,11 +24,8 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff format --check .
 
 # Translators: refresh the template and merge new messages into every catalog.
-i18n-extract: $(VENV)/.installed
-	$(BIN)/pybabel extract -F i18n/babel.cfg -k ngettext:1,2 -o i18n/messages.pot --no-location --omit-header .
-
-i18n-update: i18n-extract
-	$(BIN)/pybabel update -i i18n/messages.pot -d i18n/locales -D meedoen --no-fuzzy-matching --omit-header
+i18n: $(VENV)/.installed
+	$(BIN)/python -m i18n.tools sync
 
 bench: $(VENV)/.installed
 	for f in bench/*.py; do $(BIN)/python $$f; done
