@@ -31,6 +31,7 @@ from telegram.ext import (
 )
 
 from bot.app import Wiring, open_database, wire
+from bot.channels.telegram_limits import BULK, FloodLimiter, PTBRateLimiter, retry_seconds
 from bot.outbox_sender import DeliveryError
 from bot.settings import Settings
 from handlers.registry import registry
@@ -118,15 +119,18 @@ class TelegramChannel:
         settings: Settings,
         db: Database | None = None,
         clock: Callable[[], datetime] = utcnow,
+        limiter: FloodLimiter | None = None,
     ) -> None:
         assert settings.telegram_bot_token is not None
         self.settings = settings
         self.db = db
         self.clock = clock
+        self.limiter = limiter or FloodLimiter()
         builder: ApplicationBuilder = (
             ApplicationBuilder()
             .token(settings.telegram_bot_token.get_secret_value())
             .base_url(settings.telegram_api_url)
+            .rate_limiter(PTBRateLimiter(self.limiter))
         )
         if settings.telegram_file_url:
             builder = builder.base_file_url(settings.telegram_file_url)
@@ -224,8 +228,17 @@ class TelegramChannel:
         return value or self.settings.default_locale
 
     # --- outgoing -------------------------------------------------------------------------
-    async def send(self, chat_id: int, replies: list[Reply], source: Message | None = None) -> None:
+    async def send(
+        self,
+        chat_id: int,
+        replies: list[Reply],
+        source: Message | None = None,
+        *,
+        bulk: bool = False,
+    ) -> None:
+        """Send replies; `bulk` (outbox) messages yield to answers and are spaced per chat."""
         bot = self.application.bot
+        limits = BULK if bulk else None
         for reply in replies:
             markup = keyboard(reply)
             if (
@@ -246,7 +259,11 @@ class TelegramChannel:
             attachment = reply.image or reply.document
             if attachment is None:
                 await bot.send_message(
-                    chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=markup
+                    chat_id,
+                    reply.text,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                    rate_limit_args=limits,
                 )
                 continue
             caption = reply.text if len(reply.text) <= CAPTION_LIMIT else None
@@ -258,6 +275,7 @@ class TelegramChannel:
                     caption=caption,
                     parse_mode=ParseMode.HTML,
                     reply_markup=None if caption is None else markup,
+                    rate_limit_args=limits,
                 )
             else:
                 await bot.send_document(
@@ -266,24 +284,41 @@ class TelegramChannel:
                     caption=caption,
                     parse_mode=ParseMode.HTML,
                     reply_markup=None if caption is None else markup,
+                    rate_limit_args=limits,
                 )
             if caption is None:
                 await bot.send_message(
-                    chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=markup
+                    chat_id,
+                    reply.text,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                    rate_limit_args=limits,
                 )
 
     async def deliver(self, address: str, replies: list[Reply]) -> None:
-        """Outbox delivery: translate Telegram's answers into retry decisions."""
+        """Outbox delivery: translate Telegram's answers into retry decisions.
+
+        The limiter already waited out 429s a few times; what still fails is reported with
+        how many replies went out, so a retry does not repeat them.
+        """
+        delivered = 0
         try:
-            await self.send(int(address), replies)
+            for reply in replies:
+                await self.send(int(address), [reply], bulk=True)
+                delivered += 1
         except RetryAfter as exc:
-            retry = exc.retry_after
-            seconds = retry.total_seconds() if hasattr(retry, "total_seconds") else float(retry)
-            raise DeliveryError(f"429 retry after {seconds}", retry_after=seconds) from exc
+            seconds = retry_seconds(exc)
+            raise DeliveryError(
+                f"429 retry after {seconds}", retry_after=seconds, delivered=delivered
+            ) from exc
         except Forbidden as exc:
-            raise DeliveryError(f"forbidden: {exc}", permanent=True) from exc
+            raise DeliveryError(
+                f"forbidden: {exc}", unreachable=True, delivered=delivered
+            ) from exc
         except BadRequest as exc:
-            permanent = "chat not found" in str(exc).lower()
-            raise DeliveryError(f"bad request: {exc}", permanent=permanent) from exc
+            gone = "chat not found" in str(exc).lower()
+            raise DeliveryError(
+                f"bad request: {exc}", permanent=True, unreachable=gone, delivered=delivered
+            ) from exc
         except NetworkError as exc:
-            raise DeliveryError(f"network: {exc}") from exc
+            raise DeliveryError(f"network: {exc}", delivered=delivered) from exc
