@@ -69,4 +69,9 @@ def wire(
 ) -> Wiring:
     sender = OutboxSender(db, {}, clock=clock)
     router = Router(db, handler_config(settings, bot_username), clock=clock, on_commit=sender.wake)
+    if settings.smtp_host:  # e-mail delivery of outbox messages
+        from bot.channels.email import EmailChannel
+
+        mail = EmailChannel(settings, db, router.config, clock=clock, on_commit=sender.wake)
+        sender.deliverers["email"] = mail.deliver
     return Wiring(db, router, sender)

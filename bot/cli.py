@@ -12,7 +12,12 @@ from bot.logs import setup_logging
 from bot.settings import Settings, settings_or_exit
 
 # Modules that add sub-commands: each has `add_parser(subparsers)` setting `func(args, settings)`.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = (
+    "bot.cli_proof",
+    "bot.cli_staff",
+    "bot.cli_digest",
+    "bot.cli_offers",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -6,8 +6,10 @@ import asyncio
 import contextlib
 import logging
 
-from bot.app import open_database, wire
+from bot.app import handler_config, open_database, wire
 from bot.channels.console import Console
+from bot.channels.email import start_mail_watcher
+from bot.scheduler import scheduler_for
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -20,9 +22,14 @@ async def run_console(settings: Settings) -> None:
         console = Console(wiring.router)
         wiring.sender.deliverers["console"] = console.deliver
         sender_task = asyncio.create_task(wiring.sender.run_forever())
+        mail_task = start_mail_watcher(
+            settings, db, wiring.router.config, wake=wiring.sender.wake
+        )
         try:
-            await console.run()
+            async with scheduler_for(db, settings, wiring.sender.wake):
+                await console.run()
         finally:
+            await _cancel(mail_task)
             sender_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await sender_task
@@ -36,6 +43,21 @@ async def run_telegram(settings: Settings) -> None:
     db = await open_database(settings)
     try:
         channel = TelegramChannel(settings, db)
-        await channel.run_until_stopped()
+        mail_task = start_mail_watcher(
+            settings, db, handler_config(settings),
+            wake=lambda: channel.wiring.sender.wake() if channel.wiring else None,
+        )  # fmt: skip
+        try:
+            async with scheduler_for(db, settings, lambda: channel.wake_sender()):
+                await channel.run_until_stopped()
+        finally:
+            await _cancel(mail_task)
     finally:
         await db.close()
+
+
+async def _cancel(task: asyncio.Task[None] | None) -> None:
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

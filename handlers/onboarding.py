@@ -64,7 +64,7 @@ async def start(ctx: Context, args: str) -> list[Reply]:
     if args:
         for prefix, handler in registry.start_params.items():
             if args.startswith(prefix):
-                if ctx.person.onboarded:
+                if ctx.person.onboarded or prefix in registry.early_start_params:
                     ctx.finish()
                     return await handler(ctx, args.removeprefix(prefix))
                 ctx.state.data["pending_start"] = args[:64]

@@ -73,6 +73,7 @@ class Registry:
     menu: dict[str, MenuItem] = field(default_factory=dict)
     start_params: dict[str, CommandFn] = field(default_factory=dict)
     open_actions: set[str] = field(default_factory=set)
+    early_start_params: set[str] = field(default_factory=set)
 
     def _claim(self, code: str) -> None:
         if ":" in code or code in self.steps or code in self.actions:
@@ -133,11 +134,19 @@ class Registry:
 
         return register
 
-    def start_param(self, prefix: str) -> Callable[[CommandFn], CommandFn]:
-        """Handle `/start <prefix><rest>` deep links; the function receives `<rest>`."""
+    def start_param(
+        self, prefix: str, *, before_onboarding: bool = False
+    ) -> Callable[[CommandFn], CommandFn]:
+        """Handle `/start <prefix><rest>` deep links; the function receives `<rest>`.
+
+        Normally a person who is not onboarded yet is onboarded first and the link runs after;
+        `before_onboarding` links (a provider contact) run at once instead.
+        """
 
         def register(fn: CommandFn) -> CommandFn:
             self.start_params[prefix] = fn
+            if before_onboarding:
+                self.early_start_params.add(prefix)
             return fn
 
         return register

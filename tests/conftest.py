@@ -46,7 +46,8 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
 
 @pytest.fixture
 def router(db: Database, clock: Clock) -> Router:
-    return Router(db, Config(bot_username="meedoen_test_bot"), clock=clock)
+    # English (the source language) unless a test picks another, so assertions read plainly.
+    return Router(db, Config(bot_username="meedoen_test_bot", default_locale="en"), clock=clock)
 
 
 class Chat:

@@ -160,6 +160,11 @@ class TelegramChannel:
         )
         self._sender_task = asyncio.create_task(self.wiring.sender.run_forever())
 
+    def wake_sender(self) -> None:
+        """Something was queued (e.g. by a scheduler tick): deliver it now."""
+        if self.wiring is not None:
+            self.wiring.sender.wake()
+
     async def stop(self) -> None:
         if self._sender_task is not None:
             self._sender_task.cancel()

@@ -44,6 +44,9 @@ CREATE TABLE offers (
     municipality      TEXT,
     latitude          REAL NOT NULL CHECK (latitude BETWEEN -90 AND 90),
     longitude         REAL NOT NULL CHECK (longitude BETWEEN -180 AND 180),
+    -- 0.1° slices of longitude (about 7 km here), kept by triggers: with the latitude, a
+    -- 2-D box in the index. (An index on a generated column cannot cover a query.)
+    lon_cell          INTEGER NOT NULL DEFAULT 0,
     schedule          TEXT NOT NULL DEFAULT '{}',   -- {"weekly": […], "dates": […]}, local times
     slot_bits         INTEGER NOT NULL DEFAULT 0,   -- weekday / evening / weekend, derived
     last_day          TEXT,                         -- last dated session or active_until
@@ -63,11 +66,22 @@ CREATE TABLE offers (
     updated_at        TEXT NOT NULL,
     UNIQUE (source, external_id)
 );
--- Suggestions read active offers in a bounding box from this index alone (covering).
+-- Suggestions read active offers in a box from this index alone: one seek per longitude
+-- slice, then a latitude range (covering: no table reads).
 CREATE INDEX offers_where ON offers(
-    active, latitude, longitude, dutch_level, last_day, kind, interest_bits, slot_bits,
-    children_welcome, cost, uitpas, capacity, enrolled);
+    active, lon_cell, latitude, longitude, dutch_level, last_day, kind, interest_bits,
+    slot_bits, children_welcome, cost, uitpas, capacity, enrolled);
 CREATE INDEX offers_source ON offers(source, network_id);
+CREATE TRIGGER offers_cell_added AFTER INSERT ON offers
+WHEN NEW.lon_cell != CAST((NEW.longitude + 180.0) * 10 AS INTEGER)
+BEGIN
+    UPDATE offers SET lon_cell = CAST((NEW.longitude + 180.0) * 10 AS INTEGER) WHERE id = NEW.id;
+END;
+CREATE TRIGGER offers_cell_moved AFTER UPDATE OF longitude, lon_cell ON offers
+WHEN NEW.lon_cell != CAST((NEW.longitude + 180.0) * 10 AS INTEGER)
+BEGIN
+    UPDATE offers SET lon_cell = CAST((NEW.longitude + 180.0) * 10 AS INTEGER) WHERE id = NEW.id;
+END;
 CREATE INDEX offers_provider ON offers(provider_id);
 
 CREATE TABLE enrolments (

@@ -1,0 +1,270 @@
+"""Buddies: pairing through a single-use invite (deep link and QR code), a buddy logging a
+meeting in three taps (who, how long, what), and /buddy with pairs, meetings and totals."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import segno
+
+from handlers.common import menu_replies, rows, stale_button
+from handlers.confirmations import name_of
+from handlers.context import Context
+from handlers.hour_rules import BUDDY_ACTIVITIES, hours_text
+from handlers.hours import save_entry
+from handlers.progress import queue_to
+from handlers.registry import N_, Input, registry
+from handlers.types import Attachment, Button, Reply
+from i18n import Translator
+from storage.buddies import (
+    INVITE_TTL,
+    ClaimResult,
+    active_pair_of,
+    buddies_in_network,
+    claim_invite,
+    create_invite,
+    get_invite,
+    invite_problem,
+    pair_stats,
+    pairs_of,
+)
+from storage.people import get_person
+
+START_PREFIX = "pair-"
+MAX_LISTED_BUDDIES = 40
+CODE_SHAPE = re.compile(r"^[A-Za-z0-9_-]{6,40}$")
+
+
+def invite_link(bot_username: str | None, code: str) -> str:
+    if bot_username:
+        return f"https://t.me/{bot_username}?start={START_PREFIX}{code}"
+    return f"/start {START_PREFIX}{code}"
+
+
+def qr_png(text: str) -> bytes:
+    buffer = io.BytesIO()
+    segno.make(text, error="m").save(buffer, kind="png", scale=8, border=3)
+    return buffer.getvalue()
+
+
+# --- a buddy (or staff for a buddy) invites a newcomer -------------------------------------
+async def invite_replies(ctx: Context, buddy_id: int | None = None) -> list[Reply]:
+    buddy_id = ctx.person.id if buddy_id is None else buddy_id
+    invite = await create_invite(ctx.tx, buddy_id, ctx.now, created_by=ctx.person.id)
+    link = invite_link(ctx.config.bot_username, invite.code)
+    if buddy_id == ctx.person.id:
+        head = ctx.ngettext(
+            "🔗 Give this link or QR code to your newcomer. It works once, for {n} day.",
+            "🔗 Give this link or QR code to your newcomer. It works once, for {n} days.",
+            INVITE_TTL.days,
+        )
+    else:
+        head = ctx.ngettext(
+            "🔗 A link for buddy {name}: give it or the QR code to the newcomer. "
+            "It works once, for {n} day.",
+            "🔗 A link for buddy {name}: give it or the QR code to the newcomer. "
+            "It works once, for {n} days.",
+            INVITE_TTL.days,
+            name=name_of(ctx.t, None, invite.buddy_name),
+        )
+    text = "\n".join([head, link])
+    if not ctx.config.bot_username:  # no Telegram link to draw: the newcomer types the command
+        return [Reply(text=text)]
+    image = Attachment(filename="buddy-invite.png", content=qr_png(link), mime="image/png")
+    return [Reply(text=text, image=image)]
+
+
+@registry.action("bi")
+async def invite_action(ctx: Context, args: list[str]) -> list[Reply]:
+    """`bi`: a buddy's own invite; `bi:<buddy id>`: staff invite for a buddy of their network."""
+    if not args and ctx.person.role == "buddy":
+        return await invite_replies(ctx)
+    if len(args) == 1 and args[0].isdigit() and len(args[0]) < 13 and ctx.person.role == "staff":
+        buddy = await get_person(ctx.tx, int(args[0]))
+        if (
+            buddy is not None
+            and buddy.role == "buddy"
+            and ctx.person.network_id is not None
+            and buddy.network_id == ctx.person.network_id
+        ):
+            return await invite_replies(ctx, buddy.id)
+    return await stale_button(ctx)
+
+
+async def staff_overview(ctx: Context) -> list[Reply]:
+    """Staff: the buddies of their own network, each with a button for an invite."""
+    buddies = await buddies_in_network(ctx.tx, ctx.person.network_id)
+    if not buddies:
+        return [Reply(text=ctx._("🤝 There are no buddies in your region yet."))]
+    buttons = [
+        Button(label=f"🔗 {name_of(ctx.t, buddy)}", data=f"bi:{buddy.id}")
+        for buddy in buddies[:MAX_LISTED_BUDDIES]
+    ]
+    return [Reply(text=ctx._("🤝 Make an invite link for which buddy?"), buttons=rows(buttons))]
+
+
+# --- the newcomer opens the link -----------------------------------------------------------
+def _problem_text(ctx: Context, problem: ClaimResult) -> str:
+    if problem is ClaimResult.EXPIRED:
+        return ctx._("⌛ This buddy link is too old. Ask your buddy for a new one.")
+    if problem is ClaimResult.USED:
+        return ctx._("🔒 This buddy link was used already. Ask your buddy for a new one.")
+    if problem is ClaimResult.SELF:
+        return ctx._("🙂 This is your own link. Give it to your newcomer.")
+    return ctx._("🤔 I do not know this buddy link. Ask your buddy for a new one.")
+
+
+@registry.start_param(START_PREFIX)
+async def pair_link(ctx: Context, code: str) -> list[Reply]:
+    if not CODE_SHAPE.match(code):
+        return [Reply(text=_problem_text(ctx, ClaimResult.UNKNOWN))]
+    invite = await get_invite(ctx.tx, code)
+    problem = invite_problem(invite, ctx.person.id, ctx.now)
+    if problem is not None:
+        return [Reply(text=_problem_text(ctx, problem))]
+    if ctx.person.role != "newcomer":
+        text = ctx._("🤝 This link is for a newcomer. Give it to the person you meet.")
+        return [Reply(text=text)]
+    ctx.finish()
+    ctx.state.flow = "pair"
+    return await ctx.goto("bp", invite=code)
+
+
+async def _agree_prompt(ctx: Context) -> list[Reply]:
+    invite = await get_invite(ctx.tx, str(ctx.state.data.get("invite", "")))
+    name = name_of(ctx.t, None, invite.buddy_name if invite else None)
+    return [
+        Reply(
+            text=ctx._("🤝 {name} wants to be your buddy. Your buddy logs your meetings and "
+                       "you confirm them. Do you agree?", name=name),
+            buttons=[
+                [
+                    Button(label=ctx._("✅ Yes"), data="bp:yes"),
+                    Button(label=ctx._("❌ No"), data="bp:no"),
+                ]
+            ],
+        )
+    ]  # fmt: skip
+
+
+@registry.step("bp", _agree_prompt)
+async def agree_answer(ctx: Context, given: Input) -> list[Reply]:
+    code = str(ctx.state.data.get("invite", ""))
+    if given.args == ("no",):
+        ctx.finish()
+        return await menu_replies(ctx, ctx._("👍 OK. You are not paired."))
+    if given.args != ("yes",):
+        return [Reply(text=ctx._("☝️ Please use the buttons.")), *await ctx.reprompt()]
+    invite = await get_invite(ctx.tx, code)
+    result = await claim_invite(ctx.tx, code, ctx.person.id, ctx.now)
+    ctx.finish()
+    if result not in (ClaimResult.PAIRED, ClaimResult.ALREADY) or invite is None:
+        return [Reply(text=_problem_text(ctx, result))]
+    newcomer = ctx.person
+
+    def tell_buddy(t: Translator) -> list[Reply]:
+        text = t._("🎉 {name} is now your newcomer. Log a meeting with /log.",
+                   name=name_of(t, newcomer))  # fmt: skip
+        return [Reply(text=text, buttons=[[Button(label=t._("⏱️ Log hours"), data="m:log")]])]
+
+    await queue_to(ctx.tx, ctx.now, invite.buddy_id, tell_buddy,
+                   key=f"paired:{code}", purpose="paired")  # fmt: skip
+    done = ctx._("🎉 {name} is now your buddy.", name=name_of(ctx.t, None, invite.buddy_name))
+    return await menu_replies(ctx, done)
+
+
+# --- a buddy logs a meeting: who → how long → what -----------------------------------------
+async def start_meeting(ctx: Context) -> list[Reply]:
+    """Called by /log for a buddy. With one newcomer, the 'who' tap is skipped."""
+    mine = [p for p in await pairs_of(ctx.tx, ctx.person.id) if p.buddy_id == ctx.person.id]
+    if not mine:
+        ctx.finish()
+        return [
+            Reply(
+                text=ctx._("🤝 You have no newcomer yet. Invite one with a link or QR code."),
+                buttons=[[Button(label=ctx._("➕ Invite a newcomer"), data="bi")]],
+            )
+        ]
+    if len(mine) == 1:
+        return await ctx.goto("hh", mode="b", src="buddy", ref=mine[0].id, kind="buddy")
+    return await ctx.goto("bw", mode="b")
+
+
+async def _who_prompt(ctx: Context) -> list[Reply]:
+    buttons = [
+        Button(label=f"👤 {name_of(ctx.t, None, pair.newcomer_name)}", data=f"bw:{pair.id}")
+        for pair in await pairs_of(ctx.tx, ctx.person.id)
+        if pair.buddy_id == ctx.person.id
+    ]
+    return [Reply(text=ctx._("👥 Who did you meet?"), buttons=rows(buttons))]
+
+
+@registry.step("bw", _who_prompt)
+async def who_answer(ctx: Context, given: Input) -> list[Reply]:
+    ref = given.args[0] if len(given.args) == 1 and given.args[0].isdigit() else None
+    pair = await active_pair_of(ctx.tx, int(ref), ctx.person.id) if ref else None
+    if pair is None or pair.buddy_id != ctx.person.id:
+        if given.pressed:
+            return await stale_button(ctx)
+        return [Reply(text=ctx._("☝️ Please use the buttons.")), *await ctx.reprompt()]
+    return await ctx.goto("hh", src="buddy", ref=pair.id, kind="buddy")
+
+
+async def _what_prompt(ctx: Context) -> list[Reply]:
+    buttons = [
+        Button(label=f"{icon} {ctx._(label)}", data=f"ba:{key}")
+        for key, (icon, label, _nl) in BUDDY_ACTIVITIES.items()
+    ]
+    return [Reply(text=ctx._("🎯 What did you do together?"), buttons=rows(buttons, 3))]
+
+
+@registry.step("ba", _what_prompt)
+async def what_answer(ctx: Context, given: Input) -> list[Reply]:
+    if len(given.args) != 1 or given.args[0] not in BUDDY_ACTIVITIES:
+        return [Reply(text=ctx._("☝️ Please use the buttons.")), *await ctx.reprompt()]
+    ctx.state.data["icon"] = given.args[0]
+    return await save_entry(ctx)
+
+
+# --- /buddy --------------------------------------------------------------------------------
+async def buddy_overview(ctx: Context) -> list[Reply]:
+    pairs = await pairs_of(ctx.tx, ctx.person.id)
+    stats = await pair_stats(ctx.tx, [p.id for p in pairs])
+    is_buddy = ctx.person.role == "buddy"
+    lines: list[str] = []
+    for pair in pairs:
+        other = pair.newcomer_name if is_buddy else pair.buddy_name
+        meetings, confirmed, pending = stats.get(pair.id, (0, 0, 0))
+        line = ctx.ngettext("👤 {name} · {n} meeting · ✅ {done}",
+                            "👤 {name} · {n} meetings · ✅ {done}", meetings,
+                            name=name_of(ctx.t, None, other),
+                            done=hours_text(ctx.t, confirmed))  # fmt: skip
+        if pending:
+            line += " · ⏳ " + hours_text(ctx.t, pending)
+        lines.append(line)
+    buttons: list[list[Button]] = []
+    if is_buddy:
+        head = ctx._("🤝 Your newcomers:") if pairs else ctx._("🤝 You have no newcomer yet.")
+        if pairs:
+            buttons.append([Button(label=ctx._("⏱️ Log a meeting"), data="m:log")])
+        buttons.append([Button(label=ctx._("➕ Invite a newcomer"), data="bi")])
+    elif pairs:
+        head = ctx._("🤝 Your buddy:")
+        buttons.append([Button(label=ctx._("⏱️ Log hours"), data="m:log")])
+    else:
+        head = ctx._("🤝 You have no buddy yet. A buddy can give you a link or a QR code.")
+    return [Reply(text="\n".join([head, *lines]), buttons=buttons)]
+
+
+@registry.command("buddy", N_("Your buddy"), roles={"newcomer", "buddy", "staff"})
+async def buddy_command(ctx: Context, _args: str) -> list[Reply]:
+    ctx.finish()
+    if ctx.person.role == "staff":
+        return await staff_overview(ctx)
+    return await buddy_overview(ctx)
+
+
+@registry.menu_item("buddy", N_("🤝 Buddy"), order=50, roles={"newcomer", "buddy"})
+async def buddy_menu(ctx: Context) -> list[Reply]:
+    return await buddy_overview(ctx)

@@ -1,0 +1,462 @@
+"""/log: which activity → how long → which day → saved, with the new total; undo; my hours.
+
+A newcomer logs for an offer they joined, for a meeting with their buddy, or for "something
+else" (self-declared, shown apart). A buddy logs a meeting for their newcomer (the steps of
+that flow are in `handlers.buddies`; they share "how long", "which day", "add again?" and the
+saving here). Draft data in the conversation state:
+
+    mode  "n" (a newcomer logs) or "b" (a buddy logs)
+    src   "offer" | "buddy" | "other";  ref  the offer or pair id;  kind
+    icon  what a buddy and newcomer did (buddy mode);  min  minutes;  day  ISO date
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from handlers.common import menu_replies, rows, stale_button
+from handlers.confirmations import (
+    buddy_name_of,
+    name_of,
+    offer_confirmer,
+    request_confirmation,
+)
+from handlers.context import Context
+from handlers.hour_rules import (
+    DAY_CHOICES,
+    DURATION_BUTTONS,
+    Refusal,
+    check_day,
+    check_day_total,
+    check_minutes,
+    entry_line,
+    hours_text,
+    parse_day,
+    parse_duration,
+)
+from handlers.progress import celebrate, counted_minutes
+from handlers.progress_picture import emoji_bar
+from handlers.registry import N_, Input, registry
+from handlers.types import Button, Reply
+from handlers.vocab import KINDS
+from i18n import Translator
+from storage.buddies import BuddyPair, active_pair_of, pairs_of
+from storage.hours import (
+    HourEntry,
+    add_entry,
+    entries_of,
+    get_entry,
+    loggable_offer,
+    loggable_offers,
+    minutes_on_day,
+    same_activity_on_day,
+    undo_entry,
+)
+from storage.people import get_person
+
+MAX_TITLE = 40  # characters of an offer title on a button
+LISTED = 10  # entries in "my hours"
+STATUS_ICONS = {"pending": "⏳", "confirmed": "✅", "disputed": "❌", "self_declared": "✍️"}
+
+
+# --- refusals ------------------------------------------------------------------------------
+def refusal_text(ctx: Context, refusal: Refusal, **values: object) -> str:
+    if refusal is Refusal.UNREADABLE:
+        return ctx._("🤔 I cannot read that. Type hours like 2 or 1,5 or 90 min, "
+                     "or press a button.")  # fmt: skip
+    if refusal is Refusal.NOT_POSITIVE:
+        return ctx._("☝️ The time must be more than 0.")
+    if refusal is Refusal.ENTRY_TOO_LONG:
+        return ctx._("☝️ At most 12 hours at a time. Log each day on its own.")
+    if refusal is Refusal.DAY_TOO_LONG:
+        return ctx._("☝️ At most 16 hours on one day. This day has {hours} already.", **values)
+    if refusal is Refusal.FUTURE:
+        return ctx._("☝️ That day has not come yet. Choose today or a day before.")
+    return ctx._("☝️ That is more than {days} days ago. Ask your counsellor about older hours.",
+                 days=ctx.config.max_log_age_days)  # fmt: skip
+
+
+def _day_of(ctx: Context) -> date:
+    raw = ctx.state.data.get("day")
+    return date.fromisoformat(raw) if isinstance(raw, str) else ctx.today
+
+
+def _day_label(ctx: Context, day: date) -> str:
+    if day == ctx.today:
+        return ctx._("Today")
+    if day == ctx.today - timedelta(days=1):
+        return ctx._("Yesterday")
+    return ctx.t.short_date(day)
+
+
+# --- start ---------------------------------------------------------------------------------
+async def start_log(ctx: Context) -> list[Reply]:
+    ctx.finish()
+    ctx.state.flow = "log"
+    if ctx.person.role == "buddy":
+        from handlers.buddies import start_meeting
+
+        return await start_meeting(ctx)
+    return await ctx.goto("hl", mode="n")
+
+
+@registry.command("log", N_("Log your hours"), roles={"newcomer", "buddy"})
+async def log_command(ctx: Context, _args: str) -> list[Reply]:
+    return await start_log(ctx)
+
+
+@registry.menu_item("log", N_("⏱️ Log hours"), order=20, roles={"newcomer", "buddy"})
+async def log_menu(ctx: Context) -> list[Reply]:
+    return await start_log(ctx)
+
+
+# --- which activity ------------------------------------------------------------------------
+async def _activity_prompt(ctx: Context) -> list[Reply]:
+    buttons = []
+    for offer in await loggable_offers(ctx.tx, ctx.person.id):
+        icon = KINDS.get(offer.kind, KINDS["other"])[0]
+        title = offer.title_nl if len(offer.title_nl) <= MAX_TITLE else (
+            offer.title_nl[: MAX_TITLE - 1] + "…")  # fmt: skip
+        buttons.append([Button(label=f"{icon} {title}", data=f"hl:o:{offer.id}")])
+    for pair in await pairs_of(ctx.tx, ctx.person.id):
+        if pair.newcomer_id == ctx.person.id:
+            label = ctx._("🤝 Buddy {name}", name=name_of(ctx.t, None, pair.buddy_name))
+            buttons.append([Button(label=label, data=f"hl:b:{pair.id}")])
+    buttons.append([Button(label=ctx._("✨ Something else"), data="hl:x")])
+    return [Reply(text=ctx._("⏱️ What did you do?"), buttons=buttons)]
+
+
+@registry.step("hl", _activity_prompt)
+async def activity_answer(ctx: Context, given: Input) -> list[Reply]:
+    args = given.args
+    if args == ("x",):
+        return await ctx.goto("hk")
+    ref = int(args[1]) if len(args) == 2 and args[1].isdigit() else None
+    if ref is not None and args[0] == "o":
+        offer = await loggable_offer(ctx.tx, ctx.person.id, ref)
+        if offer is not None:
+            return await ctx.goto("hh", src="offer", ref=offer.id, kind=offer.kind)
+    if ref is not None and args[0] == "b":
+        pair = await active_pair_of(ctx.tx, ref, ctx.person.id)
+        if pair is not None and pair.newcomer_id == ctx.person.id:
+            return await ctx.goto("hh", src="buddy", ref=pair.id, kind="buddy")
+    if given.pressed:
+        return await stale_button(ctx)
+    return [Reply(text=ctx._("☝️ Please use the buttons.")), *await ctx.reprompt()]
+
+
+def other_kinds() -> list[str]:
+    return [kind for kind in KINDS if kind != "buddy"]
+
+
+async def _kind_prompt(ctx: Context) -> list[Reply]:
+    buttons = [
+        Button(label=f"{KINDS[kind][0]} {ctx._(KINDS[kind][1])}", data=f"hk:{kind}")
+        for kind in other_kinds()
+    ]
+    return [Reply(text=ctx._("✨ What kind of activity was it?"), buttons=rows(buttons))]
+
+
+@registry.step("hk", _kind_prompt)
+async def kind_answer(ctx: Context, given: Input) -> list[Reply]:
+    if len(given.args) == 1 and given.args[0] in other_kinds():
+        return await ctx.goto("hh", src="other", ref=None, kind=given.args[0])
+    return [Reply(text=ctx._("☝️ Please use the buttons.")), *await ctx.reprompt()]
+
+
+# --- how long ------------------------------------------------------------------------------
+async def _duration_prompt(ctx: Context) -> list[Reply]:
+    buttons = [
+        Button(label=hours_text(ctx.t, minutes), data=f"hh:{minutes}")
+        for minutes in DURATION_BUTTONS
+    ]
+    keyboard = rows(buttons, 4)
+    text = ctx._("⏱️ How long? Or type it, for example 2 or 1,5 or 90 min.")
+    if ctx.state.data.get("mode") == "b":
+        text = ctx._("📅 {day}", day=_day_label(ctx, _day_of(ctx))) + "\n" + text
+        keyboard.append([Button(label=ctx._("📅 Another day"), data="hh:day")])
+    return [Reply(text=text, buttons=keyboard)]
+
+
+@registry.step("hh", _duration_prompt)
+async def duration_answer(ctx: Context, given: Input) -> list[Reply]:
+    if given.args == ("day",) and ctx.state.data.get("mode") == "b":
+        return await ctx.goto("hd")
+    if given.pressed:
+        raw = given.args[0] if len(given.args) == 1 else ""
+        minutes = int(raw) if raw.lstrip("-").isdigit() and len(raw) < 7 else None
+    else:
+        minutes = parse_duration(given.text or "")
+    refusal = Refusal.UNREADABLE if minutes is None else check_minutes(minutes)
+    if refusal is not None:
+        return [Reply(text=refusal_text(ctx, refusal)), *await ctx.reprompt()]
+    ctx.state.data["min"] = minutes
+    if ctx.state.data.get("mode") == "b":
+        return await ctx.goto("ba")
+    return await ctx.goto("hd")
+
+
+# --- which day -----------------------------------------------------------------------------
+async def _day_prompt(ctx: Context) -> list[Reply]:
+    text = ctx._("📅 Which day? Or type a date, for example 21/11.")
+    first = [
+        Button(label=ctx._("Today"), data="hd:0"),
+        Button(label=ctx._("Yesterday"), data="hd:1"),
+    ]
+    if not ctx.state.data.get("more"):
+        first.append(Button(label=ctx._("📅 Earlier"), data="hd:more"))
+        return [Reply(text=text, buttons=[first])]
+    earlier = [
+        Button(label=ctx.t.short_date(ctx.days_ago(n)), data=f"hd:{n}")
+        for n in range(2, DAY_CHOICES)
+    ]
+    return [Reply(text=text, buttons=[first, *rows(earlier, 3)], edit=True)]
+
+
+@registry.step("hd", _day_prompt)
+async def day_answer(ctx: Context, given: Input) -> list[Reply]:
+    if given.args == ("more",):
+        ctx.state.data["more"] = True
+        return await ctx.reprompt()
+    if given.pressed:
+        raw = given.args[0] if len(given.args) == 1 else ""
+        ago = int(raw) if raw.lstrip("-").isdigit() and len(raw) < 6 else None
+        day = None if ago is None else ctx.days_ago(ago)
+    else:
+        day = parse_day(given.text or "", ctx.today)
+    if day is None:
+        text = ctx._("🤔 I cannot read that date. Type it like 21/11, or press a button.")
+        return [Reply(text=text), *await ctx.reprompt()]
+    refusal = check_day(day, ctx.today, ctx.config.max_log_age_days)
+    if refusal is not None:
+        return [Reply(text=refusal_text(ctx, refusal)), *await ctx.reprompt()]
+    ctx.state.data.pop("more", None)
+    ctx.state.data["day"] = day.isoformat()
+    if ctx.state.data.get("mode") == "b":
+        return await ctx.goto("hh")
+    return await save_entry(ctx)
+
+
+# --- add again? ----------------------------------------------------------------------------
+async def _again_prompt(ctx: Context) -> list[Reply]:
+    existing = await get_entry(ctx.tx, int(ctx.state.data.get("same", 0)))
+    line = entry_line(ctx.t, existing) if existing else ""
+    return [
+        Reply(
+            text=ctx._("🔁 You logged this on that day already:") + f"\n{line}\n"
+            + ctx._("Add it again?"),
+            buttons=[
+                [
+                    Button(label=ctx._("➕ Yes, add again"), data="ha:yes"),
+                    Button(label=ctx._("✖️ No"), data="ha:no"),
+                ]
+            ],
+        )
+    ]  # fmt: skip
+
+
+@registry.step("ha", _again_prompt)
+async def again_answer(ctx: Context, given: Input) -> list[Reply]:
+    if given.args == ("yes",):
+        ctx.state.data["again"] = True
+        return await save_entry(ctx)
+    if given.args == ("no",):
+        ctx.finish()
+        return await menu_replies(ctx, ctx._("👍 OK, nothing was added."))
+    return [Reply(text=ctx._("☝️ Please use the buttons.")), *await ctx.reprompt()]
+
+
+# --- saving --------------------------------------------------------------------------------
+async def _pair_for(ctx: Context) -> BuddyPair | None:
+    """The pair of the draft, if the person is (still) on the right side of it."""
+    pair = await active_pair_of(ctx.tx, int(ctx.state.data.get("ref") or 0), ctx.person.id)
+    if pair is None:
+        return None
+    mine = pair.buddy_id if ctx.state.data.get("mode") == "b" else pair.newcomer_id
+    return pair if mine == ctx.person.id else None
+
+
+async def save_entry(ctx: Context) -> list[Reply]:
+    """Check everything again and store the entry; ask the confirmer; reply with the total."""
+    data = ctx.state.data
+    source, kind = data.get("src"), str(data.get("kind") or "other")
+    minutes, day = int(data.get("min") or 0), _day_of(ctx)
+    refusal = check_minutes(minutes) or check_day(day, ctx.today, ctx.config.max_log_age_days)
+    if source not in ("offer", "buddy", "other") or refusal is not None:
+        ctx.finish()
+        return await stale_button(ctx)
+    newcomer_id, offer_id, pair_id, confirmer_id = ctx.person.id, None, None, None
+    label = provider = None
+    if source == "offer":
+        offer = await loggable_offer(ctx.tx, ctx.person.id, int(data.get("ref") or 0))
+        if offer is None:
+            ctx.finish()
+            return await stale_button(ctx)
+        offer_id, kind, label, provider = offer.id, offer.kind, offer.title_nl, offer.provider_name
+        confirmer_id = await offer_confirmer(ctx.tx, offer.id, ctx.now)
+    elif source == "buddy":
+        pair = await _pair_for(ctx)
+        if pair is None:
+            ctx.finish()
+            return await stale_button(ctx)
+        pair_id, kind = pair.id, "buddy"
+        newcomer_id = pair.newcomer_id
+        confirmer_id = pair.newcomer_id if data.get("mode") == "b" else pair.buddy_id
+    already = await minutes_on_day(ctx.tx, newcomer_id, day)
+    if check_day_total(already, minutes) is not None:
+        text = refusal_text(ctx, Refusal.DAY_TOO_LONG, hours=hours_text(ctx.t, already))
+        return [Reply(text=text), *await ctx.goto("hh")]
+    if not data.get("again"):
+        same = await same_activity_on_day(
+            ctx.tx, newcomer_id, day, source, offer_id=offer_id, pair_id=pair_id, kind=kind
+        )
+        if same is not None:
+            return await ctx.goto("ha", same=same.id)
+    before = await counted_minutes(ctx.tx, ctx.config, newcomer_id)
+    entry = await add_entry(
+        ctx.tx,
+        person_id=newcomer_id,
+        source=source,
+        kind=kind,
+        day=day,
+        minutes=minutes,
+        status="self_declared" if source == "other" else "pending",
+        now=ctx.now,
+        logged_by=ctx.person.id,
+        offer_id=offer_id,
+        pair_id=pair_id,
+        icon=data.get("icon") if source == "buddy" else None,
+        label=label,
+        provider_name=provider,
+        confirmer_id=confirmer_id,
+    )
+    await request_confirmation(ctx.tx, ctx.now, entry)
+    if source == "other" and ctx.config.self_declared_counts:
+        after = await counted_minutes(ctx.tx, ctx.config, newcomer_id)
+        await celebrate(ctx.tx, ctx.config, ctx.now, newcomer_id, before, after)
+    mode = data.get("mode")
+    ctx.finish()
+    return await _saved(ctx, entry, mode == "b")
+
+
+async def _saved(ctx: Context, entry: HourEntry, by_buddy: bool) -> list[Reply]:
+    confirmer = await get_person(ctx.tx, entry.confirmer_person_id or 0)
+    if by_buddy:
+        line = entry_line(ctx.t, entry, met=name_of(ctx.t, confirmer))
+    else:
+        line = entry_line(ctx.t, entry, await buddy_name_of(ctx.tx, entry))
+    lines = [ctx._("✅ Saved:") + " " + line]
+    if entry.status == "self_declared":
+        if ctx.config.self_declared_counts:
+            lines.append(ctx._("✍️ You noted this yourself. It is shown apart."))
+        else:
+            lines.append(ctx._("✍️ You noted this yourself. It is shown apart and does not "
+                               "count for the target."))  # fmt: skip
+    elif confirmer is not None:
+        lines.append(ctx._("⏳ {name} will confirm it.", name=name_of(ctx.t, confirmer)))
+    else:
+        lines.append(ctx._("⏳ Waiting for confirmation by {name}.",
+                           name=entry.provider_name or ctx._("the organisation")))  # fmt: skip
+    buttons = [
+        Button(label=ctx._("↩️ Undo"), data=f"hu:{entry.id}"),
+        Button(label=ctx._("⏱️ Log more"), data="m:log"),
+    ]
+    if not by_buddy:
+        counted = await counted_minutes(ctx.tx, ctx.config, entry.person_id)
+        lines.append(
+            ctx._("📊 Your total:") + " " + emoji_bar(counted / 60, ctx.config.target_hours)
+        )
+        buttons.append(Button(label=ctx._("📊 My progress"), data="m:progress"))
+    return [Reply(text="\n".join(lines), buttons=rows(buttons, 3))]
+
+
+# --- undo and my hours ---------------------------------------------------------------------
+@registry.action("hu")
+async def undo_action(ctx: Context, args: list[str]) -> list[Reply]:
+    entry_id = int(args[0]) if len(args) == 1 and args[0].isdigit() and len(args[0]) < 13 else 0
+    entry = await get_entry(ctx.tx, entry_id) if entry_id else None
+    if entry is None or ctx.person.id not in (entry.person_id, entry.logged_by_person_id):
+        return await stale_button(ctx)
+    line = entry_line(ctx.t, entry)
+    if entry.status == "undone":
+        return [Reply(text=ctx._("👌 Already removed:") + " " + line)]
+    if not await undo_entry(ctx.tx, entry.id, ctx.now):
+        return [Reply(text=ctx._("🔒 This entry is confirmed already. It cannot be undone.")
+                      + "\n" + line)]  # fmt: skip
+    return [Reply(text=ctx._("↩️ Removed:") + " " + line, edit=True)]
+
+
+async def my_hours_lines(ctx: Context, entries: list[HourEntry]) -> list[str]:
+    return [
+        f"{STATUS_ICONS.get(e.status, '')} "
+        + entry_line(ctx.t, e, await buddy_name_of(ctx.tx, e))
+        for e in entries
+    ]
+
+
+@registry.action("hm")
+async def my_hours_action(ctx: Context, args: list[str]) -> list[Reply]:
+    if args or ctx.person.role != "newcomer":
+        return await stale_button(ctx)
+    entries = await entries_of(
+        ctx.tx, ctx.person.id, statuses=STATUS_ICONS.keys(), limit=LISTED
+    )
+    if not entries:
+        return [Reply(text=ctx._("🗂️ No hours yet. Log them with /log."))]
+    lines = [ctx._("🗂️ Your last hours:"), *await my_hours_lines(ctx, entries)]
+    lines.append(ctx._("✅ confirmed · ⏳ waiting · ❌ not right · ✍️ noted yourself"))
+    undoable = [
+        Button(label=ctx._("↩️ {day} · {hours}", day=ctx.t.short_date(e.day),
+                           hours=hours_text(ctx.t, e.minutes)), data=f"hu:{e.id}")
+        for e in entries if e.status in ("pending", "self_declared")
+    ]  # fmt: skip
+    return [Reply(text="\n".join(lines), buttons=rows(undoable, 2))]
+
+
+# --- one tap from a reminder ---------------------------------------------------------------
+def quick_log_buttons(t: Translator, source: str, ref: int, day: date) -> list[list[Button]]:
+    """Buttons "1 h / 1½ h / 2 h / 3 h" that log hours for an offer (`source` "o") or a buddy
+    pair ("b") on `day`, for a reminder such as "how did it go?". Rights are checked on press."""
+    return rows(
+        [
+            Button(label=hours_text(t, minutes),
+                   data=f"hq:{source}:{ref}:{minutes}:{day:%Y%m%d}")
+            for minutes in DURATION_BUTTONS
+        ],
+        4,
+    )  # fmt: skip
+
+
+@registry.action("hq")
+async def quick_log_action(ctx: Context, args: list[str]) -> list[Reply]:
+    if (
+        ctx.person.role != "newcomer"
+        or len(args) != 4
+        or args[0] not in ("o", "b")
+        or not all(a.isdigit() and len(a) <= 12 for a in args[1:])
+    ):
+        return await stale_button(ctx)
+    try:
+        day = date(int(args[3][:4]), int(args[3][4:6]), int(args[3][6:8]))
+    except ValueError:
+        return await stale_button(ctx)
+    source, ref, kind = ("offer" if args[0] == "o" else "buddy"), int(args[1]), "buddy"
+    if source == "offer":
+        offer = await loggable_offer(ctx.tx, ctx.person.id, ref)
+        if offer is None:
+            return await stale_button(ctx)
+        kind = offer.kind
+    else:
+        pair = await active_pair_of(ctx.tx, ref, ctx.person.id)
+        if pair is None or pair.newcomer_id != ctx.person.id:
+            return await stale_button(ctx)
+    minutes = int(args[2])
+    refusal = check_minutes(minutes) or check_day(day, ctx.today, ctx.config.max_log_age_days)
+    if refusal is not None:
+        return [Reply(text=refusal_text(ctx, refusal))]
+    ctx.finish()
+    ctx.state.flow = "log"
+    ctx.state.data.update(
+        mode="n", src=source, ref=ref, kind=kind, min=minutes, day=day.isoformat()
+    )
+    return await save_entry(ctx)

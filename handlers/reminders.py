@@ -1,0 +1,475 @@
+"""Reminders: what is due when, what it says, and `/reminders` to pause or turn them off.
+
+The scheduler (bot/scheduler.py) runs the `TICKS` below; each tick reads what is due from the
+store and queues messages in the outbox. Every reminder has a key, noted in `reminder_log` in
+the same transaction, so a tick that runs twice (or a catch-up after a restart) queues nothing
+twice. The rules that hold for every reminder:
+
+- never between 21:00 and 08:00 local time: the message waits (outbox `not_before`);
+- never for a person who paused or turned off that kind, or stopped all reminders;
+- never to a person we cannot reach (they blocked the bot);
+- never to a newcomer who reached the target: they get the big celebration instead (once).
+
+Kinds: `session` (the day before an enrolled session: when, where, a map link), `after`
+("how did it go?" after a session, with one-tap durations), `nudge` (a newcomer with no hours
+for 14 days gets two ideas, at most once a week; a buddy with no meeting for 14 days), and
+`confirm` (an entry waiting 3 days for its confirmer).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from handlers.common import stale_button
+from handlers.confirmations import all_button, answer_buttons, name_of
+from handlers.context import CHANNEL_PREFERENCE, Config, Context, dump_replies
+from handlers.hour_rules import entry_line
+from handlers.hours import quick_log_buttons
+from handlers.offers import map_url, top_suggestions
+from handlers.progress import celebrate, counted_minutes
+from handlers.registry import N_, registry
+from handlers.schedule import next_sessions
+from handlers.types import Button, Reply
+from handlers.vocab import KINDS
+from i18n import Translator, translator
+from storage import outbox
+from storage import reminders as store
+from storage.db import Tx
+from storage.delivery import unreachable_since
+from storage.hours import HourEntry, get_entry
+from storage.offers import Offer
+from storage.people import Person, get_person, identities_of
+
+QUIET_FROM = time(21, 0)
+QUIET_UNTIL = time(8, 0)
+QUIET_DAYS = 14  # no hours (newcomer) or no meeting (buddy) for this long: a nudge
+NUDGE_EVERY = timedelta(days=7)
+CONFIRM_AFTER = timedelta(days=3)
+AFTER_LOOKBACK = timedelta(hours=36)  # sessions that ended this recently get "how did it go?"
+MAX_CONFIRM_LISTED = 5
+PAUSE = timedelta(days=7)
+DST_UNSAFE_HOUR = 2  # 02:00–03:00 local does not exist once a year and happens twice once
+
+KIND_LABELS = {
+    "session": N_("📅 Before an activity"),
+    "after": N_("📝 After an activity: log hours"),
+    "nudge": N_("👋 When it has been quiet"),
+    "confirm": N_("⏳ Hours to confirm"),
+}
+ROLE_KINDS = {
+    "newcomer": ("session", "after", "nudge", "confirm"),
+    "buddy": ("nudge", "confirm"),
+    "provider": ("confirm",),
+}
+
+Build = Callable[[Translator], list[Reply]]
+
+
+# --- ticks -----------------------------------------------------------------------------------
+def cron_hours(spec: str) -> set[int]:
+    """The hours a cron `hour` field names: '*', '8', '8-20', '*/2', '8-20/4', '9,17'."""
+    hours: set[int] = set()
+    for part in spec.replace(" ", "").split(","):
+        span, _, step_text = part.partition("/")
+        step = int(step_text) if step_text else 1
+        if span == "*":
+            first, last = 0, 23
+        elif "-" in span:
+            first, last = (int(value) for value in span.split("-", 1))
+        else:
+            first = last = int(span)
+        hours.update(range(first, last + 1, step))
+    return hours
+
+
+@dataclass(frozen=True)
+class Tick:
+    """A job the scheduler runs on a cron in local time: `run(tx, config, now)` → queued."""
+
+    name: str
+    cron: Mapping[str, str]  # APScheduler CronTrigger fields, e.g. {"hour": "17", "minute": "0"}
+    run: Callable[[Tx, Config, datetime], Awaitable[int]] = field(compare=False)
+
+    def __post_init__(self) -> None:
+        if DST_UNSAFE_HOUR in cron_hours(self.cron.get("hour", "*")):
+            raise ValueError(f"tick {self.name!r} may run between 02:00 and 03:00 (DST gap)")
+
+
+# --- the rules every reminder follows --------------------------------------------------------
+def not_before(now: datetime, tz: ZoneInfo) -> datetime:
+    """`now`, or 08:00 local when `now` is in the quiet hours (21:00–08:00)."""
+    local = now.astimezone(tz)
+    if QUIET_UNTIL <= local.time() < QUIET_FROM:
+        return now
+    day = local.date() if local.time() < QUIET_UNTIL else local.date() + timedelta(days=1)
+    return datetime.combine(day, QUIET_UNTIL, tzinfo=tz).astimezone(UTC)
+
+
+def in_quiet_hours(now: datetime, tz: ZoneInfo) -> bool:
+    return not_before(now, tz) != now
+
+
+@dataclass
+class Round:
+    """What one tick needs about everyone, read once."""
+
+    tx: Tx
+    config: Config
+    now: datetime
+    settings: dict[int, store.ReminderSettings]
+    queued: int = 0
+    _reached: dict[int, bool] = field(default_factory=dict)
+
+    @classmethod
+    async def open(cls, tx: Tx, config: Config, now: datetime) -> Round:
+        return cls(tx, config, now, await store.all_settings(tx))
+
+    @property
+    def local_today(self) -> date:
+        return self.now.astimezone(self.config.tz).date()
+
+    def allows(self, person_id: int, kind: str) -> bool:
+        settings = self.settings.get(person_id)
+        return settings is None or settings.allows(kind, self.now)
+
+    async def reached_target(self, person_id: int) -> bool:
+        if person_id not in self._reached:
+            counted = await counted_minutes(self.tx, self.config, person_id)
+            self._reached[person_id] = counted >= self.config.target_hours * 60
+            if self._reached[person_id] and not in_quiet_hours(self.now, self.config.tz):
+                # The big celebration (once, shared with the hours flow), never a reminder.
+                await celebrate(
+                    self.tx, self.config, self.now, person_id,
+                    self.config.target_hours * 60 - 1, counted,
+                )  # fmt: skip
+        return self._reached[person_id]
+
+    async def send(self, person_id: int, kind: str, key: str, build: Build) -> bool:
+        """Queue one reminder unless it was queued before, the person opted out or is gone."""
+        if not self.allows(person_id, kind) or await store.logged(self.tx, key):
+            return False
+        queued = await queue_reminder(
+            self.tx, self.now, person_id, build, key=key, kind=kind,
+            not_before=not_before(self.now, self.config.tz),
+        )  # fmt: skip
+        if queued:
+            await store.log_reminder(self.tx, key, person_id, kind, self.now)
+            self.queued += 1
+        return queued
+
+
+async def queue_reminder(
+    tx: Tx,
+    now: datetime,
+    person_id: int,
+    build: Build,
+    *,
+    key: str,
+    kind: str,
+    not_before: datetime,
+) -> bool:
+    """Queue `build(their translator)` on the person's first reachable channel."""
+    person = await get_person(tx, person_id)
+    if person is None:
+        return False
+    identities = {i.channel: i.address for i in await identities_of(tx, person_id)}
+    for channel in CHANNEL_PREFERENCE:
+        address = identities.get(channel)
+        if address is None or await unreachable_since(tx, channel, address):
+            continue
+        return await outbox.enqueue(
+            tx,
+            key=key,
+            person_id=person_id,
+            channel=channel,
+            address=address,
+            purpose=store.PURPOSE_PREFIX + kind,
+            payload=dump_replies(build(translator(person.locale))),
+            now=now,
+            not_before=not_before,
+        )
+    return False
+
+
+# --- the day before a session ----------------------------------------------------------------
+def place_of(offer: Offer) -> str:
+    town = " ".join(part for part in (offer.postcode, offer.municipality) if part)
+    return ", ".join(part for part in (offer.address, town) if part)
+
+
+def session_reminder(offer: Offer, start: datetime, end: datetime, same_day: bool) -> Build:
+    """`same_day`: the message waited for the morning of the session (queued at night)."""
+
+    def build(t: Translator) -> list[Reply]:
+        icon = KINDS.get(offer.kind, KINDS["other"])[0]
+        head = (
+            t._("📅 Today: {icon} {title}", icon=icon, title=offer.title_nl)
+            if same_day
+            else t._("📅 Tomorrow: {icon} {title}", icon=icon, title=offer.title_nl)
+        )
+        lines = [
+            head,
+            t._("🕖 {day}, {start} – {end}", day=t.date(start.date()), start=t.time(start),
+                end=t.time(end)),
+        ]  # fmt: skip
+        place = place_of(offer)
+        if place:
+            lines.append(t._("📍 {place}", place=place))
+        return [
+            Reply(
+                text="\n".join(lines),
+                buttons=[[Button(label=t._("🗺️ Map"), url=map_url(offer))]],
+            )
+        ]
+
+    return build
+
+
+async def remind_sessions(tx: Tx, config: Config, now: datetime) -> int:
+    """The day before: every enrolled newcomer's sessions of tomorrow."""
+    round_ = await Round.open(tx, config, now)
+    tz = config.tz
+    tomorrow = round_.local_today + timedelta(days=1)
+    start_of_tomorrow = datetime.combine(tomorrow, time(0), tzinfo=tz)
+    wait_until = not_before(now, tz)
+    for enrolled in await store.enrolled_with_schedule(tx, round_.local_today):
+        sessions = next_sessions(enrolled.offer, start_of_tomorrow - timedelta(seconds=1), tz, 5)
+        for start, end in sessions:
+            if start.date() != tomorrow or start <= wait_until:
+                continue
+            if await round_.reached_target(enrolled.person_id):
+                break
+            key = f"reminder:session:{enrolled.enrolment_id}:{start:%Y%m%dT%H%M}"
+            same_day = wait_until.astimezone(tz).date() == tomorrow
+            build = session_reminder(enrolled.offer, start, end, same_day)
+            await round_.send(enrolled.person_id, "session", key, build)
+    return round_.queued
+
+
+# --- after a session -------------------------------------------------------------------------
+def after_reminder(offer: Offer, day: date) -> Build:
+    def build(t: Translator) -> list[Reply]:
+        text = t._("👋 How did it go at {title}? Tap how long you were there:",
+                   title=offer.title_nl)  # fmt: skip
+        return [Reply(text=text, buttons=quick_log_buttons(t, "o", offer.id, day))]
+
+    return build
+
+
+async def remind_after_sessions(tx: Tx, config: Config, now: datetime) -> int:
+    """Sessions that ended in the last 36 hours and have no hours logged yet."""
+    round_ = await Round.open(tx, config, now)
+    tz = config.tz
+    oldest_day = (now - AFTER_LOOKBACK).astimezone(tz).date()
+    logged = await store.logged_offer_days(tx, oldest_day)
+    for enrolled in await store.enrolled_with_schedule(tx, oldest_day):
+        person_id, offer = enrolled.person_id, enrolled.offer
+        for start, end in next_sessions(offer, now - AFTER_LOOKBACK, tz, 5):
+            if end > now or start < enrolled.enrolled_at:
+                continue  # not over yet, or before they joined
+            day = start.date()
+            if (person_id, offer.id, day) in logged or (now.astimezone(tz).date() - day).days > (
+                config.max_log_age_days
+            ):
+                continue
+            if await round_.reached_target(person_id):
+                break
+            key = f"reminder:after:{enrolled.enrolment_id}:{start:%Y%m%dT%H%M}"
+            await round_.send(person_id, "after", key, after_reminder(offer, day))
+    return round_.queued
+
+
+
+
+# --- quiet for two weeks ---------------------------------------------------------------------
+def newcomer_nudge(name: str | None, ideas: list[Offer], can_browse: bool) -> Build:
+    def build(t: Translator) -> list[Reply]:
+        who = name or t._("there")
+        if ideas:
+            lines = [t._("👋 Hello {name}! It has been two weeks. Two ideas for you:", name=who)]
+            for offer in ideas:
+                icon = KINDS.get(offer.kind, KINDS["other"])[0]
+                where = offer.municipality or ""
+                lines.append(t._("{icon} {title} · {place}", icon=icon, title=offer.title_nl,
+                                 place=where))  # fmt: skip
+        else:
+            lines = [t._("👋 Hello {name}! It has been two weeks. Shall we find something "
+                          "for you?", name=who)]  # fmt: skip
+        buttons = [Button(label=t._("⏱️ Log hours"), data="m:log")]
+        if can_browse:
+            buttons.insert(0, Button(label=t._("🔎 Ideas"), data="m:offers"))
+        return [Reply(text="\n".join(lines), buttons=[buttons])]
+
+    return build
+
+
+def buddy_nudge(newcomer_name: str | None) -> Build:
+    def build(t: Translator) -> list[Reply]:
+        text = t._("🤝 You did not log a meeting with {name} for two weeks. Meet again soon?",
+                   name=newcomer_name or t._("your newcomer"))  # fmt: skip
+        return [Reply(text=text, buttons=[[Button(label=t._("⏱️ Log a meeting"), data="m:log")]])]
+
+    return build
+
+
+def _week(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}W{week:02d}"
+
+
+async def remind_quiet(tx: Tx, config: Config, now: datetime) -> int:
+    """Newcomers without hours and buddies without a meeting for 14 days, once a week."""
+    round_ = await Round.open(tx, config, now)
+    before = now - timedelta(days=QUIET_DAYS)
+    week = _week(round_.local_today)
+    last = await store.last_reminded(tx, "nudge")
+    can_browse = "offers" in registry.menu
+    for quiet in await store.quiet_newcomers(tx, before):
+        person_id = quiet.person_id
+        if (at := last.get(person_id)) is not None and now - at < NUDGE_EVERY:
+            continue
+        if not round_.allows(person_id, "nudge") or await round_.reached_target(person_id):
+            continue
+        person = await get_person(tx, person_id)
+        if person is None:
+            continue
+        ideas = (await top_suggestions(tx, config, person, now, limit=2))[:2]
+        key = f"reminder:nudge:{person_id}:{week}"
+        if await round_.send(person_id, "nudge", key,
+                             newcomer_nudge(person.display_name, ideas, can_browse)):
+            last[person_id] = now  # fmt: skip
+    for pair in await store.quiet_pairs(tx, before):
+        if (at := last.get(pair.buddy_id)) is not None and now - at < NUDGE_EVERY:
+            continue
+        if await round_.reached_target(pair.newcomer_id):
+            continue
+        key = f"reminder:nudge:{pair.buddy_id}:{week}:p{pair.pair_id}"
+        if await round_.send(pair.buddy_id, "nudge", key, buddy_nudge(pair.newcomer_name)):
+            last[pair.buddy_id] = now
+    return round_.queued
+
+
+# --- confirmations waiting -------------------------------------------------------------------
+async def remind_confirmers(tx: Tx, config: Config, now: datetime) -> int:
+    """One message per confirmer with the entries that wait 3 days (each entry once)."""
+    round_ = await Round.open(tx, config, now)
+    day = round_.local_today.isoformat()
+    waiting = await store.waiting_confirmations(tx, now - CONFIRM_AFTER)
+    for confirmer_id, entry_ids in waiting.items():
+        if not round_.allows(confirmer_id, "confirm"):
+            continue
+        fresh = [i for i in entry_ids if not await store.logged(tx, f"reminder:confirm:e{i}")]
+        if not fresh:
+            continue
+        entries = [e for i in fresh if (e := await get_entry(tx, i)) is not None]
+        names = {}
+        for entry in entries:
+            logger = await get_person(tx, entry.logged_by_person_id or entry.person_id)
+            names[entry.id] = logger.display_name if logger else None
+        key = f"reminder:confirm:{confirmer_id}:{day}"
+        if await round_.send(confirmer_id, "confirm", key,
+                             confirm_reminder(entries, names, confirmer_id)):
+            for entry in entries:
+                await store.log_reminder(
+                    tx, f"reminder:confirm:e{entry.id}", confirmer_id, "confirm-entry", now
+                )  # fmt: skip
+    return round_.queued
+
+
+def confirm_reminder(
+    entries: list[HourEntry], names: dict[int, str | None], confirmer_id: int
+) -> Build:
+    def build(t: Translator) -> list[Reply]:
+        lines = [t.ngettext("⏳ {n} entry waits for your answer:",
+                            "⏳ {n} entries wait for your answer:", len(entries))]  # fmt: skip
+        shown = entries[:MAX_CONFIRM_LISTED]
+        for entry in shown:
+            who = t.value(name_of(t, None, names.get(entry.id)))
+            lines.append(f"• {who}: {entry_line(t, entry)}")
+        if len(entries) > len(shown):
+            lines.append(t._("… and {n} more. Type /confirm to see all.",
+                             n=len(entries) - len(shown)))  # fmt: skip
+        rows = [answer_buttons(t, entry, confirmer_id) for entry in shown]
+        rows += all_button(t, [entry.id for entry in entries])
+        return [Reply(text="\n".join(lines), buttons=rows)]
+
+    return build
+
+
+TICKS = [
+    Tick("reminders-session", {"hour": "17", "minute": "0"}, remind_sessions),
+    Tick("reminders-after", {"hour": "8-20", "minute": "5,35"}, remind_after_sessions),
+    Tick("reminders-confirm", {"hour": "9", "minute": "30"}, remind_confirmers),
+    Tick("reminders-quiet", {"hour": "10", "minute": "15"}, remind_quiet),
+]
+
+
+# --- /reminders --------------------------------------------------------------------------------
+def kinds_for(person: Person) -> tuple[str, ...]:
+    return ROLE_KINDS.get(person.role or "", ())
+
+
+async def reminders_screen(ctx: Context, edit: bool = False) -> list[Reply]:
+    settings = await store.get_settings(ctx.tx, ctx.person.id)
+    kinds = kinds_for(ctx.person)
+    if not kinds:
+        return [Reply(text=ctx._("🔔 You get no reminders from me."), edit=edit)]
+    if settings.stopped_at is not None:
+        status = ctx._("🔕 All reminders are off.")
+    elif settings.paused_until is not None and settings.paused_until > ctx.now:
+        until = settings.paused_until.astimezone(ctx.config.tz).date()
+        status = ctx._("⏸️ Reminders are paused until {day}.", day=until)
+    else:
+        status = ctx._("🔔 Reminders are on. Tap one to turn it on or off:")
+    rows = []
+    for kind in kinds:
+        mark = "⬜" if kind in settings.kinds_off else "✅"
+        rows.append([Button(label=f"{mark} {ctx._(KIND_LABELS[kind])}", data=f"rm:k:{kind}")])
+    if settings.stopped_at is not None or (
+        settings.paused_until is not None and settings.paused_until > ctx.now
+    ):
+        rows.append([Button(label=ctx._("🔔 Turn on again"), data="rm:on")])
+    else:
+        rows.append(
+            [
+                Button(label=ctx._("⏸️ Pause 1 week"), data="rm:pause"),
+                Button(label=ctx._("🔕 Stop all"), data="rm:stop"),
+            ]
+        )
+    quiet = ctx._("🌙 I never send reminders between 21:00 and 08:00.")
+    return [Reply(text=f"{status}\n{quiet}", buttons=rows, edit=edit)]
+
+
+@registry.command("reminders", N_("Turn reminders on or off"))
+async def reminders_command(ctx: Context, _args: str) -> list[Reply]:
+    return await reminders_screen(ctx)
+
+
+@registry.action("rm")
+async def reminders_action(ctx: Context, args: list[str]) -> list[Reply]:
+    settings = await store.get_settings(ctx.tx, ctx.person.id)
+    kinds = kinds_for(ctx.person)
+    if args == ["pause"]:
+        settings.paused_until = ctx.now + PAUSE
+        await store.drop_queued(ctx.tx, ctx.person.id)
+    elif args == ["stop"]:
+        settings.stopped_at = ctx.now
+        await store.drop_queued(ctx.tx, ctx.person.id)
+    elif args == ["on"]:
+        settings.stopped_at = None
+        settings.paused_until = None
+    elif len(args) == 2 and args[0] == "k" and args[1] in kinds:
+        kind = args[1]
+        if kind in settings.kinds_off:
+            settings.kinds_off.remove(kind)
+        else:
+            settings.kinds_off.append(kind)
+            await store.drop_queued(ctx.tx, ctx.person.id, [kind])
+    else:
+        return await stale_button(ctx)
+    await store.save_settings(ctx.tx, settings, ctx.now)
+    return await reminders_screen(ctx, edit=True)
+

@@ -1,0 +1,120 @@
+"""The flood limiter on its own, in virtual time: 30/s overall, 1/s per chat, answers first."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+
+import pytest
+from telegram.error import RetryAfter
+
+from bot.channels.telegram_limits import FloodLimiter
+from tests.test_outbox_delivery import VirtualTime
+
+
+def busiest_second(starts: list[float]) -> int:
+    ordered = sorted(starts)
+    return max(
+        sum(1 for t in ordered[i:] if t < start + 1.0) for i, start in enumerate(ordered)
+    )
+
+
+async def test_bulk_sends_keep_30_per_second_and_1_per_chat() -> None:
+    time = VirtualTime()
+    limiter = FloodLimiter(clock=time, sleep=time.sleep)
+    starts: dict[int, list[float]] = {}
+
+    async def send(chat: int) -> None:
+        async def call() -> None:
+            starts.setdefault(chat, []).append(time())
+
+        await limiter.run(chat, call, bulk=True)
+
+    began = time()
+    await asyncio.gather(*(send(chat) for chat in range(40) for _ in range(5)))
+    everything = [t for times in starts.values() for t in times]
+    assert len(everything) == 200 and limiter.sent == 200
+    assert busiest_second(everything) <= 30
+    for times in starts.values():
+        assert all(b - a >= 1.0 for a, b in itertools.pairwise(times))
+    assert 200 / 30 - 1 <= time() - began <= 200 / 30 + 1  # as fast as allowed, no faster
+
+
+async def test_answers_go_before_waiting_bulk_messages() -> None:
+    time = VirtualTime()
+    limiter = FloodLimiter(overall=5, clock=time, sleep=time.sleep)
+    order: list[str] = []
+
+    async def send(name: str, chat: int, bulk: bool) -> None:
+        async def call() -> None:
+            order.append(name)
+
+        await limiter.run(chat, call, bulk=bulk)
+
+    in_flight = asyncio.Event()
+
+    async def slow(name: str, chat: int) -> None:
+        async def call() -> None:
+            await in_flight.wait()
+            order.append(name)
+
+        await limiter.run(chat, call, bulk=True)
+
+    first = [asyncio.create_task(slow(f"first{n}", 100 + n)) for n in range(5)]
+    bulk = [asyncio.create_task(send(f"bulk{n}", n, True)) for n in range(30)]
+    for _ in range(3):
+        await asyncio.sleep(0)  # every slot is taken; the bulk messages wait
+    answer = asyncio.create_task(send("answer", 999, False))
+    await asyncio.sleep(0)
+    in_flight.set()
+    await asyncio.gather(*first, *bulk, answer)
+    assert order.index("answer") == 5  # right after the five in flight, before any waiting
+
+
+async def test_a_429_pauses_every_send_for_retry_after() -> None:
+    time = VirtualTime()
+    limiter = FloodLimiter(clock=time, sleep=time.sleep)
+    starts: list[tuple[int, float]] = []
+    refusals = [RetryAfter(5)]
+
+    async def send(chat: int) -> None:
+        async def call() -> None:
+            starts.append((chat, time()))
+            if chat == 1 and refusals:
+                raise refusals.pop()
+
+        await limiter.run(chat, call, bulk=True)
+
+    began = time()
+    await send(1)
+    await asyncio.gather(send(2), send(3))
+    assert limiter.rate_limited == 1
+    assert [chat for chat, _ in starts] == [1, 1, 2, 3]
+    assert all(at - began >= 5 for _, at in starts[1:])
+
+
+async def test_429_beyond_the_retries_is_raised() -> None:
+    time = VirtualTime()
+    limiter = FloodLimiter(max_retries=2, clock=time, sleep=time.sleep)
+
+    async def call() -> None:
+        raise RetryAfter(1)
+
+    with pytest.raises(RetryAfter):
+        await limiter.run(7, call, bulk=True)
+    assert limiter.rate_limited == 3
+
+
+async def test_other_errors_pass_through_and_free_the_slot() -> None:
+    time = VirtualTime()
+    limiter = FloodLimiter(overall=1, clock=time, sleep=time.sleep)
+
+    async def broken() -> None:
+        raise ConnectionError("down")
+
+    async def fine() -> str:
+        return "ok"
+
+    with pytest.raises(ConnectionError):
+        await limiter.run(1, broken)
+    assert await limiter.run(2, fine) == "ok"
