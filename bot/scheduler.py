@@ -50,7 +50,7 @@ from storage.db import Database
 log = logging.getLogger(__name__)
 
 # Modules whose `TICKS` list is scheduled.
-TICK_MODULES: tuple[str, ...] = ("handlers.reminders",)
+TICK_MODULES: tuple[str, ...] = ("handlers.reminders", "handlers.digest")
 
 
 def default_ticks() -> list[Tick]:

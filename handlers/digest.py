@@ -28,6 +28,7 @@ from PIL import Image, ImageDraw, ImageFont
 from handlers.context import Config, dump_replies
 from handlers.hour_rules import hours_text
 from handlers.registry import N_
+from handlers.reminders import Tick
 from handlers.types import Attachment, Reply
 from handlers.vocab import INTERESTS, KINDS
 from i18n import Translator, translator
@@ -454,9 +455,7 @@ def hours(t: Translator, minutes: int) -> str:
 def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     name = "NotoSans-Bold.ttf" if bold else "NotoSans-Regular.ttf"
     try:  # digits and Dutch words only: the basic layout is enough, and much faster than raqm
-        return ImageFont.truetype(
-            str(FONT_DIR / name), size, layout_engine=ImageFont.Layout.BASIC
-        )
+        return ImageFont.truetype(str(FONT_DIR / name), size, layout_engine=ImageFont.Layout.BASIC)
     except OSError:
         return ImageFont.load_default(size=size)
 
@@ -842,3 +841,8 @@ async def weekly_digest_tick(tx: Tx, config: Config, now: datetime) -> int:
 async def network_figures(tx: Tx, config: Config, network: Network, week: Week) -> Figures:
     return (await collect(tx, config, week, [network]))[network.id]
 
+
+
+TICKS = [
+    Tick("weekly-digest", {"day_of_week": "mon", "hour": "8", "minute": "0"}, weekly_digest_tick)
+]

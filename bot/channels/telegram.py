@@ -131,6 +131,9 @@ class TelegramChannel:
             .token(settings.telegram_bot_token.get_secret_value())
             .base_url(settings.telegram_api_url)
             .rate_limiter(PTBRateLimiter(self.limiter))
+            # A second connection lets the last getUpdates at shutdown (which acknowledges the
+            # fetched updates) run while the cancelled long poll is still being torn down.
+            .get_updates_connection_pool_size(2)
         )
         if settings.telegram_file_url:
             builder = builder.base_file_url(settings.telegram_file_url)
