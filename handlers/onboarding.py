@@ -6,6 +6,7 @@ The same steps serve `/profile` (change one answer: `data["return"] == "profile"
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from handlers.common import menu_replies, rows
@@ -294,20 +295,26 @@ def _interest_text(ctx: Context) -> str:
     return ctx._("❤️ What do you like? Choose one or more, then press Done.")
 
 
-async def _interests_prompt(ctx: Context) -> list[Reply]:
-    ctx.state.data.pop("sel", None)
-    buttons = _choices(ctx, "oi", _interest_options(ctx), ctx.person.interests)
-    return [Reply(text=_interest_text(ctx), buttons=buttons)]
+def _multi_choice_step(
+    code: str,
+    field: str,
+    options: Callable[[Context], dict[str, str]],
+    text: Callable[[Context], str],
+) -> None:
+    """Register a question where several buttons can be ticked before Done."""
 
+    async def prompt(ctx: Context) -> list[Reply]:
+        ctx.state.data.pop("sel", None)
+        buttons = _choices(ctx, code, options(ctx), getattr(ctx.person, field))
+        return [Reply(text=text(ctx), buttons=buttons)]
 
-@registry.step("oi", _interests_prompt)
-async def interests_answer(ctx: Context, given: Input) -> list[Reply]:
-    if not given.pressed:
-        return [Reply(text=ctx._("☝️ Please use the buttons.")), *await ctx.reprompt()]
-    result = await _toggle(
-        ctx, given, "oi", _interest_options(ctx), "interests", _interest_text(ctx)
-    )
-    return result if result is not None else await advance(ctx)
+    async def answer(ctx: Context, given: Input) -> list[Reply]:
+        if not given.pressed:
+            return [Reply(text=ctx._("☝️ Please use the buttons.")), *await ctx.reprompt()]
+        result = await _toggle(ctx, given, code, options(ctx), field, text(ctx))
+        return result if result is not None else await advance(ctx)
+
+    registry.step(code, prompt)(answer)
 
 
 def _availability_options(ctx: Context) -> dict[str, str]:
@@ -318,22 +325,6 @@ def _availability_text(ctx: Context) -> str:
     return ctx._("🗓️ When are you free? Choose one or more, then press Done.")
 
 
-async def _availability_prompt(ctx: Context) -> list[Reply]:
-    ctx.state.data.pop("sel", None)
-    buttons = _choices(ctx, "oa", _availability_options(ctx), ctx.person.availability)
-    return [Reply(text=_availability_text(ctx), buttons=buttons)]
-
-
-@registry.step("oa", _availability_prompt)
-async def availability_answer(ctx: Context, given: Input) -> list[Reply]:
-    if not given.pressed:
-        return [Reply(text=ctx._("☝️ Please use the buttons.")), *await ctx.reprompt()]
-    result = await _toggle(
-        ctx, given, "oa", _availability_options(ctx), "availability", _availability_text(ctx)
-    )
-    return result if result is not None else await advance(ctx)
-
-
 def _language_options(_ctx: Context) -> dict[str, str]:
     return {lang.code: lang.native_name for lang in LANGUAGES}
 
@@ -342,20 +333,9 @@ def _languages_text(ctx: Context) -> str:
     return ctx._("🗣️ Which languages do you speak? Choose one or more, then press Done.")
 
 
-async def _languages_prompt(ctx: Context) -> list[Reply]:
-    ctx.state.data.pop("sel", None)
-    buttons = _choices(ctx, "og", _language_options(ctx), ctx.person.languages)
-    return [Reply(text=_languages_text(ctx), buttons=buttons)]
-
-
-@registry.step("og", _languages_prompt)
-async def languages_answer(ctx: Context, given: Input) -> list[Reply]:
-    if not given.pressed:
-        return [Reply(text=ctx._("☝️ Please use the buttons.")), *await ctx.reprompt()]
-    result = await _toggle(
-        ctx, given, "og", _language_options(ctx), "languages", _languages_text(ctx)
-    )
-    return result if result is not None else await advance(ctx)
+_multi_choice_step("oi", "interests", _interest_options, _interest_text)
+_multi_choice_step("oa", "availability", _availability_options, _availability_text)
+_multi_choice_step("og", "languages", _language_options, _languages_text)
 
 
 # --- single-choice questions ---------------------------------------------------------------

@@ -265,36 +265,18 @@ class TelegramChannel:
                         continue
                     log.info("edit failed, sending instead: %s", exc)
             attachment = reply.image or reply.document
-            if attachment is None:
-                await bot.send_message(
-                    chat_id,
-                    reply.text,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=markup,
-                    rate_limit_args=limits,
-                )
-                continue
             caption = reply.text if len(reply.text) <= CAPTION_LIMIT else None
-            file = InputFile(attachment.content, filename=attachment.filename)
-            if reply.image is not None:
-                await bot.send_photo(
+            if attachment is not None:
+                send_file = bot.send_photo if reply.image is not None else bot.send_document
+                await send_file(
                     chat_id,
-                    file,
+                    InputFile(attachment.content, filename=attachment.filename),
                     caption=caption,
                     parse_mode=ParseMode.HTML,
                     reply_markup=None if caption is None else markup,
                     rate_limit_args=limits,
                 )
-            else:
-                await bot.send_document(
-                    chat_id,
-                    file,
-                    caption=caption,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=None if caption is None else markup,
-                    rate_limit_args=limits,
-                )
-            if caption is None:
+            if attachment is None or caption is None:
                 await bot.send_message(
                     chat_id,
                     reply.text,
