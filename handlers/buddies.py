@@ -8,7 +8,7 @@ import re
 
 import segno
 
-from handlers.common import menu_replies, rows, stale_button
+from handlers.common import int_arg, menu_replies, rows, stale_button
 from handlers.confirmations import name_of
 from handlers.context import Context
 from handlers.hour_rules import BUDDY_ACTIVITIES, hours_text
@@ -30,6 +30,7 @@ from storage.buddies import (
     pairs_of,
 )
 from storage.people import get_person
+from storage.staff import staff_for_person
 
 START_PREFIX = "pair-"
 MAX_LISTED_BUDDIES = 40
@@ -80,21 +81,30 @@ async def invite_action(ctx: Context, args: list[str]) -> list[Reply]:
     """`bi`: a buddy's own invite; `bi:<buddy id>`: staff invite for a buddy of their network."""
     if not args and ctx.person.role == "buddy":
         return await invite_replies(ctx)
-    if len(args) == 1 and args[0].isdigit() and len(args[0]) < 13 and ctx.person.role == "staff":
-        buddy = await get_person(ctx.tx, int(args[0]))
+    buddy_id = int_arg(args[0]) if len(args) == 1 else None
+    if buddy_id is not None and ctx.person.role == "staff":
+        buddy = await get_person(ctx.tx, buddy_id)
+        network_id = await staff_network(ctx)
         if (
             buddy is not None
             and buddy.role == "buddy"
-            and ctx.person.network_id is not None
-            and buddy.network_id == ctx.person.network_id
+            and network_id is not None
+            and buddy.network_id == network_id
         ):
             return await invite_replies(ctx, buddy.id)
     return await stale_button(ctx)
 
 
+async def staff_network(ctx: Context) -> int | None:
+    """The network of the person's staff account. Not `person.network_id`: that follows the
+    place in their profile, which they can change themselves."""
+    account = await staff_for_person(ctx.tx, ctx.person.id)
+    return account.network_id if account is not None else None
+
+
 async def staff_overview(ctx: Context) -> list[Reply]:
     """Staff: the buddies of their own network, each with a button for an invite."""
-    buddies = await buddies_in_network(ctx.tx, ctx.person.network_id)
+    buddies = await buddies_in_network(ctx.tx, await staff_network(ctx))
     if not buddies:
         return [Reply(text=ctx._("🤝 There are no buddies in your region yet."))]
     buttons = [
@@ -202,8 +212,8 @@ async def _who_prompt(ctx: Context) -> list[Reply]:
 
 @registry.step("bw", _who_prompt)
 async def who_answer(ctx: Context, given: Input) -> list[Reply]:
-    ref = given.args[0] if len(given.args) == 1 and given.args[0].isdigit() else None
-    pair = await active_pair_of(ctx.tx, int(ref), ctx.person.id) if ref else None
+    ref = int_arg(given.args[0]) if len(given.args) == 1 else None
+    pair = await active_pair_of(ctx.tx, ref, ctx.person.id) if ref is not None else None
     if pair is None or pair.buddy_id != ctx.person.id:
         if given.pressed:
             return await stale_button(ctx)

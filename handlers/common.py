@@ -7,6 +7,19 @@ from handlers.registry import N_, registry
 from handlers.types import Button, Reply
 
 MENU_COLUMNS = 2
+MAX_ID_DIGITS = 12  # ids in button data; longer numbers do not fit an SQLite integer anyway
+
+
+def int_arg(text: str, max_digits: int = MAX_ID_DIGITS, *, signed: bool = False) -> int | None:
+    """A whole number from button data, or None: ASCII digits only, at most `max_digits`.
+
+    `str.isdigit()` alone is not enough: it accepts "²", which `int()` refuses, and numbers
+    past SQLite's integer range make a query fail.
+    """
+    digits = text[1:] if signed and text[:1] == "-" else text
+    if not 0 < len(digits) <= max_digits or not (digits.isascii() and digits.isdigit()):
+        return None
+    return int(text)
 
 
 def rows(buttons: list[Button], columns: int = MENU_COLUMNS) -> list[list[Button]]:

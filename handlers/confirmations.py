@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 
-from handlers.common import stale_button
+from handlers.common import int_arg, stale_button
 from handlers.context import Config, Context, dump_replies
 from handlers.hour_rules import entry_line, hours_text
 from handlers.progress import celebrate, counted_minutes, queue_to
@@ -327,10 +327,10 @@ async def record_note(
 
 # --- buttons and commands ------------------------------------------------------------------
 def _ids(raw: str, limit: int = 16) -> list[int] | None:
-    parts = raw.split(".")
-    if not 0 < len(parts) <= limit or not all(p.isdigit() and len(p) <= 12 for p in parts):
+    parts = [int_arg(p) for p in raw.split(".")]
+    if not 0 < len(parts) <= limit or None in parts:
         return None
-    return list(dict.fromkeys(int(p) for p in parts))
+    return list(dict.fromkeys(p for p in parts if p is not None))
 
 
 async def _more_waiting(ctx: Context) -> list[Reply]:

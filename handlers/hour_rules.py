@@ -96,7 +96,7 @@ def parse_duration(text: str) -> int | None:
     for symbol, fraction in _FRACTIONS.items():
         if value.endswith(symbol):
             whole = value[: -len(symbol)].strip()
-            if whole and not whole.isdigit():
+            if whole and not (whole.isascii() and whole.isdigit()):  # not "²": int() refuses it
                 return None
             return round((int(whole or 0) + fraction) * 60)
     for pattern, form in _PATTERNS:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from handlers.common import menu_replies, rows, stale_button
+from handlers.common import int_arg, menu_replies, rows, stale_button
 from handlers.confirmations import (
     buddy_name_of,
     name_of,
@@ -131,7 +131,7 @@ async def activity_answer(ctx: Context, given: Input) -> list[Reply]:
     args = given.args
     if args == ("x",):
         return await ctx.goto("hk")
-    ref = int(args[1]) if len(args) == 2 and args[1].isdigit() else None
+    ref = int_arg(args[1]) if len(args) == 2 else None
     if ref is not None and args[0] == "o":
         offer = await loggable_offer(ctx.tx, ctx.person.id, ref)
         if offer is not None:
@@ -184,7 +184,7 @@ async def duration_answer(ctx: Context, given: Input) -> list[Reply]:
         return await ctx.goto("hd")
     if given.pressed:
         raw = given.args[0] if len(given.args) == 1 else ""
-        minutes = int(raw) if raw.lstrip("-").isdigit() and len(raw) < 7 else None
+        minutes = int_arg(raw, 5, signed=True)
     else:
         minutes = parse_duration(given.text or "")
     refusal = Refusal.UNREADABLE if minutes is None else check_minutes(minutes)
@@ -220,7 +220,7 @@ async def day_answer(ctx: Context, given: Input) -> list[Reply]:
         return await ctx.reprompt()
     if given.pressed:
         raw = given.args[0] if len(given.args) == 1 else ""
-        ago = int(raw) if raw.lstrip("-").isdigit() and len(raw) < 6 else None
+        ago = int_arg(raw, 4, signed=True)
         day = None if ago is None else ctx.days_ago(ago)
     else:
         day = parse_day(given.text or "", ctx.today)
@@ -373,7 +373,7 @@ async def _saved(ctx: Context, entry: HourEntry, by_buddy: bool) -> list[Reply]:
 # --- undo and my hours ---------------------------------------------------------------------
 @registry.action("hu")
 async def undo_action(ctx: Context, args: list[str]) -> list[Reply]:
-    entry_id = int(args[0]) if len(args) == 1 and args[0].isdigit() and len(args[0]) < 13 else 0
+    entry_id = (int_arg(args[0]) if len(args) == 1 else None) or 0
     entry = await get_entry(ctx.tx, entry_id) if entry_id else None
     if entry is None or ctx.person.id not in (entry.person_id, entry.logged_by_person_id):
         return await stale_button(ctx)
@@ -433,7 +433,7 @@ async def quick_log_action(ctx: Context, args: list[str]) -> list[Reply]:
         ctx.person.role != "newcomer"
         or len(args) != 4
         or args[0] not in ("o", "b")
-        or not all(a.isdigit() and len(a) <= 12 for a in args[1:])
+        or any(int_arg(a) is None for a in args[1:])
     ):
         return await stale_button(ctx)
     try:

@@ -275,7 +275,16 @@ async def _turn(tx: Tx, config: Config, mail: IncomingMail, now: datetime) -> st
         if ctx.person.consented:
             await update_person(tx, person.id, last_seen_at=now)
     await _answer(tx, mail, replies, now, person_id)
-    return "answered: " + (turn.payload or (turn.text or "")[:40])
+    return "answered: " + _what(turn)
+
+
+def _what(turn: Turn) -> str:
+    """What a turn was, for the log and `mail_processed`, without the words the person wrote
+    (a name, a place: kept there, they would outlive /forget)."""
+    if turn.payload:
+        return turn.payload
+    text = turn.text or ""
+    return text.split(" ", 1)[0][:40] if text.startswith("/") else "text"
 
 
 # --- confirmation by reply token -------------------------------------------------------------

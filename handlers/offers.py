@@ -18,7 +18,7 @@ from datetime import date, datetime
 from typing import Any
 
 from handlers.calendar_ics import event_ics
-from handlers.common import stale_button
+from handlers.common import int_arg, stale_button
 from handlers.context import Config, Context
 from handlers.ranking import (
     VARIETY_WINDOW,
@@ -386,9 +386,7 @@ async def offers_menu(ctx: Context) -> list[Reply]:
 
 # --- button checks ---------------------------------------------------------------------------
 def _id(args: list[str]) -> int | None:
-    if len(args) != 1 or not args[0].isdigit() or len(args[0]) > 12:
-        return None
-    return int(args[0])
+    return int_arg(args[0]) if len(args) == 1 else None
 
 
 async def _offer_for(ctx: Context, args: list[str]) -> Offer | None:

@@ -24,11 +24,26 @@ async def export_person(tx: Tx, person_id: int) -> dict[str, Any]:
     document: dict[str, Any] = {}
     row = await tx.one("SELECT * FROM people WHERE id = ?", (person_id,))
     document["people"] = [dict(row)] if row else []
+    seen: set[tuple[str, tuple[Any, ...]]] = set()  # a row naming the person twice: once
     for table, column in await person_tables(tx):
         rows = await tx.all(f"SELECT * FROM {table} WHERE {column} = ?", (person_id,))
-        if rows:
-            document.setdefault(table, []).extend(_plain(dict(r)) for r in rows)
+        for row in rows:
+            if (table, tuple(row)) in seen:
+                continue
+            seen.add((table, tuple(row)))
+            document.setdefault(table, []).append(_plain(_own_part(table, dict(row), person_id)))
     return document
+
+
+def _own_part(table: str, row: dict[str, Any], person_id: int) -> dict[str, Any]:
+    """Leave out what another person wrote that was never shown to this one.
+
+    A confirmer's export lists the hours they confirm; the words the newcomer who logged them
+    gave in a dispute went to staff, not to the confirmer.
+    """
+    if table == "hour_entries" and person_id not in (row["person_id"], row["logged_by_person_id"]):
+        row.pop("logger_note", None)
+    return row
 
 
 def _plain(row: dict[str, Any]) -> dict[str, Any]:

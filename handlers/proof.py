@@ -7,6 +7,7 @@ whose hours were changed afterwards, or a code never issued, is rejected.
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from datetime import datetime
 from enum import StrEnum
@@ -121,7 +122,8 @@ async def build_proof(
         verification_code=proof.code,
         network_name=network.name if network else None,
     )
-    return render_proof_pdf(document), proof
+    # Seconds of pure CPU for a long list of hours: in a thread, so the bot keeps answering.
+    return await asyncio.to_thread(render_proof_pdf, document), proof
 
 
 class Verdict(StrEnum):

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from storage.clock import iso, parse
 from storage.db import Tx
-from storage.outbox import OutboxMessage, _message
+from storage.outbox import GONE, OutboxMessage, _message
 
 
 class Pending(OutboxMessage):
@@ -56,9 +56,9 @@ async def retry_unpenalised(tx: Tx, message_id: int, at: datetime, error: str) -
 async def fail_address(tx: Tx, channel: str, address: str, error: str) -> int:
     """Give up on every undelivered message to an address; return how many."""
     return await tx.rowcount(
-        "UPDATE outbox SET status = 'failed', last_error = ? "
+        "UPDATE outbox SET status = 'failed', last_error = ?, payload = ? "
         "WHERE channel = ? AND address = ? AND status IN ('pending', 'sending')",
-        (error[:500], channel, address),
+        (error[:500], GONE, channel, address),
     )
 
 

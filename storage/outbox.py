@@ -83,10 +83,16 @@ async def mark_sending(tx: Tx, message_id: int) -> None:
     )
 
 
+# A message that was delivered or given up on keeps its key, not its text: the text may name
+# people (a newcomer in a confirmation request, everyone in a digest) who later ask /forget.
+GONE = "[]"
+
+
 async def mark_sent(tx: Tx, message_id: int, now: datetime) -> None:
     await tx.execute(
-        "UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL WHERE id = ?",
-        (iso(now), message_id),
+        "UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL, payload = ? "
+        "WHERE id = ?",
+        (iso(now), GONE, message_id),
     )
 
 
@@ -99,8 +105,8 @@ async def retry_later(tx: Tx, message_id: int, at: datetime, error: str) -> None
 
 async def mark_failed(tx: Tx, message_id: int, error: str) -> None:
     await tx.execute(
-        "UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?",
-        (error[:500], message_id),
+        "UPDATE outbox SET status = 'failed', last_error = ?, payload = ? WHERE id = ?",
+        (error[:500], GONE, message_id),
     )
 
 

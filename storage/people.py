@@ -149,11 +149,25 @@ async def add_identity(tx: Tx, person_id: int, channel: str, address: str, now: 
 
 
 async def delete_person(tx: Tx, person: Person, now: datetime) -> None:
-    """Delete a person and everything that cascades from them; keep one anonymous count."""
+    """Delete a person and everything that cascades from them; keep one anonymous count.
+
+    Delivery marks on their addresses go too: they may have been made before the address was
+    theirs (no `person_id` then, so nothing cascades).
+    """
     await tx.execute(
         "INSERT INTO forgotten_counts (day, role, network_id, count) VALUES (?, ?, ?, 1) "
         "ON CONFLICT (day, role, network_id) DO UPDATE SET count = count + 1",
         (now.date().isoformat(), person.role or "unknown", person.network_id),
+    )
+    await tx.execute(
+        "DELETE FROM unreachable WHERE EXISTS (SELECT 1 FROM identities i WHERE "
+        "i.person_id = ? AND i.channel = unreachable.channel AND i.address = unreachable.address)",
+        (person.id,),
+    )
+    await tx.execute(
+        "DELETE FROM mail_failing WHERE address IN "
+        "(SELECT address FROM identities WHERE person_id = ? AND channel = 'email')",
+        (person.id,),
     )
     await tx.execute("DELETE FROM people WHERE id = ?", (person.id,))
 

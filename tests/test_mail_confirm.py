@@ -166,7 +166,7 @@ async def test_provider_confirms_with_ja(room: Mailroom) -> None:
     assert thanks["In-Reply-To"] == reply_id
     assert reply_id in str(thanks["References"])
     assert thanks["Auto-Submitted"] == "auto-replied"
-    assert "Confirmed" in text_of(thanks)
+    assert "Bevestigd" in text_of(thanks)
     told = await room.rows("SELECT purpose FROM outbox WHERE channel = 'console'")
     assert {"purpose": "hours_confirmed"} in told  # the newcomer hears it too
 
@@ -221,7 +221,7 @@ async def test_a_token_from_another_address_changes_nothing(room: Mailroom) -> N
     assert await room.scalar("SELECT status FROM hour_entries WHERE id = ?", entry_id) == "pending"
     await room.deliver()
     [refusal] = room.smtp.to("someone@else.example")
-    assert "address we wrote to" in text_of(refusal)
+    assert "mailadres waarnaar" in text_of(refusal)
 
 
 async def test_out_of_office_is_never_answered(room: Mailroom) -> None:
@@ -324,4 +324,4 @@ async def test_an_expired_token_confirms_nothing(room: Mailroom) -> None:
     await room.receive(answer(room, request, "Ja"))
     assert await room.scalar("SELECT status FROM hour_entries WHERE id = ?", entry_id) == "pending"
     await room.deliver()
-    assert "old" in text_of(room.request_to_provider())
+    assert "verlopen" in text_of(room.request_to_provider())

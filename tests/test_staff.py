@@ -90,10 +90,10 @@ async def test_staff_see_only_their_own_network(router: Router, db: Database, cl
     els, tom = Chat(router, "7001", channel="telegram"), Chat(router, "7002", channel="telegram")
     [westhoek] = await els.say("/digest")
     assert "Westhoek" in westhoek.text and westhoek.image is not None
-    assert "1 newcomer" in westhoek.text
+    assert "1 nieuwkomer" in westhoek.text
     [gent] = await tom.say("/digest")
     assert "Gent" in gent.text and "Westhoek" not in gent.text
-    assert "0 newcomers" in gent.text
+    assert "0 nieuwkomers" in gent.text
     older = await tom.tap("Week 47")  # the ◀️ button
     assert "week 47" in older[0].text and "Gent" in older[0].text
     forged = await tom.press("dg:2020-W01")  # too long ago
