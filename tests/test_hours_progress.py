@@ -19,18 +19,7 @@ from handlers.progress_picture import (
 from handlers.router import Router
 from storage.db import Database
 from tests.conftest import Chat, Clock
-from tests.test_hours_support import paired
-
-
-async def _log(chat: Chat, what: str, duration: str, day: str, kind: str | None = None) -> None:
-    await chat.say("/log")
-    await chat.tap(what)
-    if kind:
-        await chat.tap(kind)
-    await chat.say(duration)
-    await chat.press(f"hd:{day}")
-    if "Add it again?" in chat.text:
-        await chat.tap("Yes, add again")
+from tests.test_hours_support import log_hours, paired
 
 
 def _slots(replies) -> list[tuple[int, int, int]]:
@@ -45,11 +34,11 @@ def _slots(replies) -> list[tuple[int, int, int]]:
 async def _scene(router: Router) -> Chat:
     """3 h confirmed with the buddy, 2 h waiting, 2 h of music noted by the newcomer."""
     buddy, newcomer = await paired(router)
-    await _log(newcomer, "Buddy", "3", "2")
+    await log_hours(newcomer, "Buddy", "3", "2")
     await buddy.say("/confirm")
     await buddy.tap("Yes")
-    await _log(newcomer, "Buddy", "2", "1")
-    await _log(newcomer, "Something else", "2", "0", kind="Music")
+    await log_hours(newcomer, "Buddy", "2", "1")
+    await log_hours(newcomer, "Something else", "2", "0", kind="Music")
     return newcomer
 
 

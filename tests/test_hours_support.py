@@ -84,3 +84,17 @@ async def paired(router: Router, *, newcomer_name: str = "Amal",
     await newcomer.tap("Yes")
     assert "is now your buddy" in newcomer.text
     return buddy, newcomer
+
+
+async def log_hours(
+    chat: Chat, what: str, duration: str, day: int | str, kind: str | None = None
+) -> None:
+    """/log through the buttons: activity, (kind), typed duration, day; add again if asked."""
+    await chat.say("/log")
+    await chat.tap(what)
+    if kind:
+        await chat.tap(kind)
+    await chat.say(duration)
+    await chat.press(f"hd:{day}")
+    if "Add it again?" in chat.text:
+        await chat.tap("Yes, add again")

@@ -16,23 +16,12 @@ from handlers.proof import Verdict, new_code, normalise_code, verify_proof
 from handlers.router import Router
 from storage.db import Database
 from tests.conftest import Chat, Clock
-from tests.test_hours_support import paired, rows
+from tests.test_hours_support import log_hours, paired, rows
 
 
 def _text(pdf: bytes) -> str:
     reader = PdfReader(io.BytesIO(pdf))
     return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
-
-
-async def _log(chat: Chat, what: str, duration: str, day: int, kind: str | None = None) -> None:
-    await chat.say("/log")
-    await chat.tap(what)
-    if kind:
-        await chat.tap(kind)
-    await chat.say(duration)
-    await chat.press(f"hd:{day}")
-    if "Add it again?" in chat.text:
-        await chat.tap("Yes, add again")
 
 
 async def _scene(router: Router) -> tuple[Chat, Chat]:
@@ -41,13 +30,13 @@ async def _scene(router: Router) -> tuple[Chat, Chat]:
     await buddy.say("/log")
     await buddy.tap("3 h")
     await buddy.tap("☕")
-    await _log(newcomer, "Buddy", "1,5", 2)
+    await log_hours(newcomer, "Buddy", "1,5", 2)
     await newcomer.say("/confirm")
     await newcomer.tap("👍")
     await buddy.say("/confirm")
     await buddy.tap("Yes")
-    await _log(newcomer, "Something else", "2", 1, kind="Music")
-    await _log(newcomer, "Buddy", "1", 1)
+    await log_hours(newcomer, "Something else", "2", 1, kind="Music")
+    await log_hours(newcomer, "Buddy", "1", 1)
     return buddy, newcomer
 
 
