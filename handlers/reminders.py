@@ -10,8 +10,9 @@ twice. The rules that hold for every reminder:
 - never to a person we cannot reach (they blocked the bot);
 - never to a newcomer who reached the target: they get the big celebration instead (once).
 
-Kinds: `session` (the day before an enrolled session: when, where, a map link), `after`
-("how did it go?" after a session, with one-tap durations), `nudge` (a newcomer with no hours
+Kinds: `session` (the day before an enrolled session: when, where, a map link; the day
+before a planned buddy meeting, to both), `after` ("how did it go?" after a session, with
+one-tap durations; after a planned buddy meeting, to the buddy), `nudge` (a newcomer with no hours
 for 14 days gets two ideas, at most once a week; a buddy with no meeting for 14 days), and
 `confirm` (an entry waiting 3 days for its confirmer).
 """
@@ -23,10 +24,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from handlers.common import stale_button
+from handlers.buddies import plan_reminder_key, when_text
+from handlers.common import rows, stale_button
 from handlers.confirmations import all_button, answer_buttons, name_of
 from handlers.context import CHANNEL_PREFERENCE, Config, Context, dump_replies
-from handlers.hour_rules import entry_line
+from handlers.hour_rules import DURATION_BUTTONS, entry_line, hours_text
 from handlers.hours import quick_log_buttons
 from handlers.offers import map_url, top_suggestions
 from handlers.progress import celebrate, counted_minutes
@@ -37,6 +39,7 @@ from handlers.vocab import KINDS
 from i18n import Translator, translator
 from storage import outbox
 from storage import reminders as store
+from storage.buddies import meeting_logged, planned_starting
 from storage.db import Tx
 from storage.delivery import unreachable_since
 from storage.hours import HourEntry, get_entry
@@ -49,6 +52,7 @@ QUIET_DAYS = 14  # no hours (newcomer) or no meeting (buddy) for this long: a nu
 NUDGE_EVERY = timedelta(days=7)
 CONFIRM_AFTER = timedelta(days=3)
 AFTER_LOOKBACK = timedelta(hours=36)  # sessions that ended this recently get "how did it go?"
+AFTER_MEETING = timedelta(hours=1)  # a planned buddy meeting is "over" this long after its start
 MAX_CONFIRM_LISTED = 5
 PAUSE = timedelta(days=7)
 DST_UNSAFE_HOUR = 2  # 02:00–03:00 local does not exist once a year and happens twice once
@@ -61,7 +65,7 @@ KIND_LABELS = {
 }
 ROLE_KINDS = {
     "newcomer": ("session", "after", "nudge", "confirm"),
-    "buddy": ("nudge", "confirm"),
+    "buddy": ("session", "after", "nudge", "confirm"),
     "provider": ("confirm",),
 }
 
@@ -246,7 +250,34 @@ async def remind_sessions(tx: Tx, config: Config, now: datetime) -> int:
             same_day = wait_until.astimezone(tz).date() == tomorrow
             build = session_reminder(enrolled.offer, start, end, same_day)
             await round_.send(enrolled.person_id, "session", key, build)
+    await remind_planned_meetings(round_, tomorrow)
     return round_.queued
+
+
+# --- the day before a planned buddy meeting --------------------------------------------------
+def meeting_reminder(other_name: str | None, starts_at: datetime, tz: ZoneInfo) -> Build:
+    def build(t: Translator) -> list[Reply]:
+        text = t._("📅 Reminder: you meet {name} on {when}.", name=name_of(t, None, other_name),
+                   when=when_text(t, starts_at, tz))  # fmt: skip
+        return [Reply(text=text, buttons=[[Button(label=t._("🤝 Buddy"), data="m:buddy")]])]
+
+    return build
+
+
+async def remind_planned_meetings(round_: Round, tomorrow: date) -> None:
+    """Both the buddy and the newcomer, for every live meeting planned for tomorrow."""
+    tz = round_.config.tz
+    since = datetime.combine(tomorrow, time(0), tzinfo=tz).astimezone(UTC)
+    until = datetime.combine(tomorrow + timedelta(days=1), time(0), tzinfo=tz).astimezone(UTC)
+    wait_until = not_before(round_.now, tz)
+    for meeting in await planned_starting(round_.tx, since, until):
+        if meeting.starts_at <= wait_until or await round_.reached_target(meeting.newcomer_id):
+            continue
+        for person_id, other in ((meeting.buddy_id, meeting.newcomer_name),
+                                 (meeting.newcomer_id, meeting.buddy_name)):  # fmt: skip
+            key = plan_reminder_key("session", meeting.id, person_id)
+            await round_.send(person_id, "session", key,
+                              meeting_reminder(other, meeting.starts_at, tz))  # fmt: skip
 
 
 # --- after a session -------------------------------------------------------------------------
@@ -279,7 +310,38 @@ async def remind_after_sessions(tx: Tx, config: Config, now: datetime) -> int:
                 break
             key = f"reminder:after:{enrolled.enrolment_id}:{start:%Y%m%dT%H%M}"
             await round_.send(person_id, "after", key, after_reminder(offer, day))
+    await remind_after_meetings(round_)
     return round_.queued
+
+
+# --- after a planned buddy meeting -----------------------------------------------------------
+def after_meeting_reminder(meeting_id: int, newcomer_name: str | None) -> Build:
+    def build(t: Translator) -> list[Reply]:
+        text = t._("👋 How did it go with {name}? Tap how long you met:",
+                   name=name_of(t, None, newcomer_name))  # fmt: skip
+        buttons = [
+            Button(label=hours_text(t, minutes), data=f"bl:{meeting_id}:{minutes}")
+            for minutes in DURATION_BUTTONS
+        ]
+        return [Reply(text=text, buttons=rows(buttons, 4))]
+
+    return build
+
+
+async def remind_after_meetings(round_: Round) -> None:
+    """The buddy, once per planned meeting that started 1 to 36 hours ago and has no meeting
+    logged for that day yet."""
+    tz, now = round_.config.tz, round_.now
+    until = now - AFTER_MEETING + timedelta(seconds=1)  # starts_at has whole seconds
+    for meeting in await planned_starting(round_.tx, now - AFTER_LOOKBACK, until):
+        day = meeting.starts_at.astimezone(tz).date()
+        if await meeting_logged(round_.tx, meeting.pair_id, day):
+            continue
+        if await round_.reached_target(meeting.newcomer_id):
+            continue
+        key = plan_reminder_key("after", meeting.id, meeting.buddy_id)
+        await round_.send(meeting.buddy_id, "after", key,
+                          after_meeting_reminder(meeting.id, meeting.newcomer_name))  # fmt: skip
 
 
 

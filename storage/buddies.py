@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -206,3 +206,108 @@ async def buddies_in_network(tx: Tx, network_id: int | None) -> list[Person]:
         (network_id,),
     )
     return [_person(row) for row in rows]
+
+
+# --- planned meetings ----------------------------------------------------------------------
+class PlannedMeeting(BaseModel):
+    id: int
+    pair_id: int
+    starts_at: datetime
+    created_by_person_id: int
+    created_at: datetime
+    cancelled_at: datetime | None = None
+    buddy_id: int
+    newcomer_id: int
+    pair_status: str
+    buddy_name: str | None = None
+    newcomer_name: str | None = None
+
+
+_PLANNED = (
+    "SELECT m.*, p.buddy_id, p.newcomer_id, p.status AS pair_status, "
+    "b.display_name AS buddy_name, n.display_name AS newcomer_name "
+    "FROM planned_meetings m JOIN buddy_pairs p ON p.id = m.pair_id "
+    "JOIN people b ON b.id = p.buddy_id JOIN people n ON n.id = p.newcomer_id"
+)
+# Only live meetings of active pairs whose buddy finished onboarding.
+_LIVE = "m.cancelled_at IS NULL AND p.status = 'active' AND b.onboarded_at IS NOT NULL"
+
+
+def _planned(row: Any) -> PlannedMeeting:
+    data = dict(row)
+    for key in ("starts_at", "created_at", "cancelled_at"):
+        data[key] = parse(data[key])
+    return PlannedMeeting(**data)
+
+
+async def plan_meeting(
+    tx: Tx, pair_id: int, starts_at: datetime, created_by: int, now: datetime
+) -> PlannedMeeting:
+    meeting_id = await tx.execute(
+        "INSERT INTO planned_meetings (pair_id, starts_at, created_by_person_id, created_at) "
+        "VALUES (?, ?, ?, ?)",
+        (pair_id, iso(starts_at), created_by, iso(now)),
+    )
+    meeting = await get_planned(tx, meeting_id)
+    assert meeting is not None
+    return meeting
+
+
+async def get_planned(tx: Tx, meeting_id: int) -> PlannedMeeting | None:
+    row = await tx.one(f"{_PLANNED} WHERE m.id = ?", (meeting_id,))
+    return None if row is None else _planned(row)
+
+
+async def upcoming_planned(
+    tx: Tx, pair_ids: list[int], after: datetime, limit: int = 10
+) -> list[PlannedMeeting]:
+    """Meetings of these pairs that start after `after` and are not cancelled, soonest first."""
+    if not pair_ids:
+        return []
+    marks = ",".join("?" for _ in pair_ids)
+    rows = await tx.all(
+        f"{_PLANNED} WHERE m.pair_id IN ({marks}) AND m.cancelled_at IS NULL "
+        f"AND m.starts_at > ? ORDER BY m.starts_at, m.id LIMIT ?",
+        (*pair_ids, iso(after), limit),
+    )
+    return [_planned(row) for row in rows]
+
+
+async def planned_starting(tx: Tx, since: datetime, until: datetime) -> list[PlannedMeeting]:
+    """Live meetings that start in [since, until), for the reminder ticks."""
+    rows = await tx.all(
+        f"{_PLANNED} WHERE {_LIVE} AND m.starts_at >= ? AND m.starts_at < ? "
+        "ORDER BY m.starts_at, m.id",
+        (iso(since), iso(until)),
+    )
+    return [_planned(row) for row in rows]
+
+
+async def cancel_planned(tx: Tx, meeting_id: int, now: datetime) -> bool:
+    return (
+        await tx.rowcount(
+            "UPDATE planned_meetings SET cancelled_at = ? WHERE id = ? AND cancelled_at IS NULL",
+            (iso(now), meeting_id),
+        )
+        == 1
+    )
+
+
+async def meeting_logged(tx: Tx, pair_id: int, day: date) -> bool:
+    """Whether a live buddy meeting is logged for the pair on `day` (by either of them)."""
+    found = await tx.scalar(
+        "SELECT 1 FROM hour_entries WHERE pair_id = ? AND day = ? "
+        "AND status IN ('pending', 'confirmed', 'self_declared') LIMIT 1",
+        (pair_id, day.isoformat()),
+    )
+    return found is not None
+
+
+async def drop_pending(tx: Tx, key_prefix: str) -> int:
+    """Remove messages still waiting in the outbox whose key starts with `key_prefix` (the
+    reminders of a meeting that was cancelled)."""
+    escaped = key_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return await tx.rowcount(
+        "DELETE FROM outbox WHERE status = 'pending' AND idempotency_key LIKE ? ESCAPE '\\'",
+        (escaped + "%",),
+    )

@@ -395,7 +395,7 @@ async def test_the_migration_counts_hours_logged_before_it(tmp_path: Path) -> No
             " (1, 'other', 'sport', '2026-01-03', 30, 'confirmed', '2026-01-03T10:00:00Z', ''),"
             " (1, 'other', 'music', '2026-01-04', 20, 'pending', '2026-01-04T10:00:00Z', '');"
         )
-        assert await apply_migrations(conn) == [5]
+        assert await apply_migrations(conn, up_to=5) == [5]
         async with conn.execute("SELECT confirmed, pending, by_kind, last_entry_at "
                                 "FROM hour_totals") as cursor:  # fmt: skip
             assert [tuple(r) for r in await cursor.fetchall()] == [
