@@ -1,4 +1,4 @@
-"""The shipped languages, named in their own words."""
+"""The shipped languages, named in their own words (no flags: a language is not a country)."""
 
 from __future__ import annotations
 
@@ -10,24 +10,23 @@ class Language:
     code: str  # gettext/Babel locale identifier, e.g. "fa_AF"
     native_name: str
     rtl: bool = False
-    flag: str = ""
 
 
 LANGUAGES: tuple[Language, ...] = (
-    Language("nl", "Nederlands", flag="🇧🇪"),
-    Language("en", "English", flag="🇬🇧"),
-    Language("fr", "Français", flag="🇫🇷"),
-    Language("ar", "العربية", rtl=True, flag="🇸🇾"),
-    Language("uk", "Українська", flag="🇺🇦"),
-    Language("ru", "Русский", flag="🇷🇺"),
-    Language("tr", "Türkçe", flag="🇹🇷"),
-    Language("fa_AF", "دری", rtl=True, flag="🇦🇫"),
-    Language("ps", "پښتو", rtl=True, flag="🇦🇫"),
-    Language("ti", "ትግርኛ", flag="🇪🇷"),
-    Language("so", "Soomaali", flag="🇸🇴"),
-    Language("es", "Español", flag="🇪🇸"),
-    Language("ro", "Română", flag="🇷🇴"),
-    Language("pl", "Polski", flag="🇵🇱"),
+    Language("nl", "Nederlands"),
+    Language("en", "English"),
+    Language("fr", "Français"),
+    Language("ar", "العربية", rtl=True),
+    Language("uk", "Українська"),
+    Language("ru", "Русский"),
+    Language("tr", "Türkçe"),
+    Language("fa_AF", "دری", rtl=True),
+    Language("ps", "پښتو", rtl=True),
+    Language("ti", "ትግርኛ"),
+    Language("so", "Soomaali"),
+    Language("es", "Español"),
+    Language("ro", "Română"),
+    Language("pl", "Polski"),
 )
 
 LOCALES: tuple[str, ...] = tuple(language.code for language in LANGUAGES)
