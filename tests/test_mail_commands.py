@@ -123,7 +123,7 @@ async def test_log_hours_by_mail(post: Post, router: Router) -> None:
 
 async def test_a_stranger_starts_by_choosing_a_language(post: Post) -> None:
     picker = await post.write("Hallo, ik wil meedoen.", sender="nieuw@mail.example")
-    assert "1. 🇧🇪 Nederlands" in text_of(picker)
+    assert "1. Nederlands" in text_of(picker)
     role = await post.write("1", sender="nieuw@mail.example",
                             in_reply_to=str(picker["Message-ID"]))  # fmt: skip
     assert await post.scalar(
