@@ -13,7 +13,7 @@ import segno
 
 from handlers.common import int_arg, menu_replies, rows, stale_button
 from handlers.confirmations import name_of
-from handlers.context import Context
+from handlers.context import Context, notify_person
 from handlers.hour_rules import (
     BUDDY_ACTIVITIES,
     DAY_CHOICES,
@@ -23,7 +23,6 @@ from handlers.hour_rules import (
     hours_text,
 )
 from handlers.hours import _day_label, refusal_text, save_entry
-from handlers.progress import queue_to
 from handlers.registry import N_, Input, registry
 from handlers.types import Attachment, Button, Reply
 from i18n import Translator
@@ -199,7 +198,7 @@ async def agree_answer(ctx: Context, given: Input) -> list[Reply]:
                    name=name_of(t, newcomer))  # fmt: skip
         return [Reply(text=text, buttons=[[Button(label=t._("⏱️ Log hours"), data="m:log")]])]
 
-    await queue_to(ctx.tx, ctx.now, invite.buddy_id, tell_buddy,
+    await notify_person(ctx.tx, ctx.now, invite.buddy_id, tell_buddy,
                    key=f"paired:{code}", purpose="paired")  # fmt: skip
     done = ctx._("🎉 {name} is now your buddy.", name=name_of(ctx.t, None, invite.buddy_name))
     return await menu_replies(ctx, done)

@@ -16,9 +16,9 @@ from datetime import datetime
 from enum import StrEnum
 
 from handlers.common import int_arg, stale_button
-from handlers.context import Config, Context, dump_replies
+from handlers.context import Config, Context, dump_replies, notify_person
 from handlers.hour_rules import entry_line, hours_text
-from handlers.progress import celebrate, counted_minutes, queue_to
+from handlers.progress import celebrate, counted_minutes
 from handlers.registry import N_, Input, registry
 from handlers.types import MAX_BUTTON_DATA, Button, Reply
 from i18n import Translator, translator
@@ -139,7 +139,7 @@ async def request_confirmation(tx: Tx, now: datetime, entry: HourEntry) -> bool:
         return [Reply(text=request_text(t, entry, confirmer_id, name_of(t, logger), buddy),
                       buttons=rows)]  # fmt: skip
 
-    return await queue_to(
+    return await notify_person(
         tx, now, confirmer_id, build, key=f"confirm:{entry.id}", purpose="confirm_request"
     )
 
@@ -224,7 +224,9 @@ async def tell_confirmed(tx: Tx, now: datetime, entries: Sequence[HourEntry],
             return [Reply(text="\n".join([head, *lines]))]  # fmt: skip
 
         ids = ".".join(str(e.id) for e in group)
-        await queue_to(tx, now, recipient, build, key=f"confirmed:{ids}", purpose="hours_confirmed")
+        await notify_person(
+            tx, now, recipient, build, key=f"confirmed:{ids}", purpose="hours_confirmed"
+        )
 
 
 # --- disputes ------------------------------------------------------------------------------
@@ -255,7 +257,7 @@ async def ask_logger(tx: Tx, config: Config, now: datetime, entry: HourEntry) ->
         ]
         return [Reply(text="\n".join(lines), buttons=buttons)]
 
-    await queue_to(tx, now, logger_id, build, key=f"dispute:{entry.id}:ask", purpose="dispute")
+    await notify_person(tx, now, logger_id, build, key=f"dispute:{entry.id}:ask", purpose="dispute")
 
 
 async def tell_staff(tx: Tx, config: Config, now: datetime, entry: HourEntry) -> int:
@@ -287,7 +289,7 @@ async def tell_staff(tx: Tx, config: Config, now: datetime, entry: HourEntry) ->
     for account in await list_staff(tx, newcomer.network_id):
         key = f"dispute:{entry.id}:staff:{account.id}"
         if account.person_id is not None:
-            told += await queue_to(tx, now, account.person_id, build, key=key,
+            told += await notify_person(tx, now, account.person_id, build, key=key,
                                    purpose="dispute_staff")  # fmt: skip
         else:
             told += await outbox.enqueue(

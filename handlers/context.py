@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -13,6 +14,7 @@ from i18n import Translator, translator
 from storage import outbox
 from storage.conversations import ConversationState
 from storage.db import Tx
+from storage.delivery import unreachable_since
 from storage.people import Person, get_person, identities_of
 
 # Where a message to a person goes when they have several ways to be reached.
@@ -97,27 +99,9 @@ class Context:
         purpose: str,
         not_before: datetime | None = None,
     ) -> bool:
-        """Queue messages for another person in their language.
-
-        `build(t: Translator) -> list[Reply]` renders the message; the idempotency `key` makes
-        a repeat a no-op. Returns False when the person cannot be reached or it was queued.
-        """
-        person = await get_person(self.tx, person_id)
-        if person is None:
-            return False
-        identities = {i.channel: i.address for i in await identities_of(self.tx, person_id)}
-        channel = next((c for c in CHANNEL_PREFERENCE if c in identities), None)
-        if channel is None:
-            return False
-        replies = build(translator(person.locale))
-        return await self.enqueue(
-            channel,
-            identities[channel],
-            replies,
-            key=key,
-            purpose=purpose,
-            person_id=person_id,
-            not_before=not_before,
+        """Queue messages for another person in their language (see `notify_person`)."""
+        return await notify_person(
+            self.tx, self.now, person_id, build, key=key, purpose=purpose, not_before=not_before
         )
 
     async def enqueue(
@@ -142,6 +126,44 @@ class Context:
             now=self.now,
             not_before=not_before,
         )
+
+
+async def notify_person(
+    tx: Tx,
+    now: datetime,
+    person_id: int,
+    build: Callable[[Translator], list[Reply]],
+    *,
+    key: str,
+    purpose: str,
+    not_before: datetime | None = None,
+) -> bool:
+    """Queue `build(their translator)` on the person's first reachable channel.
+
+    Channels are tried in `CHANNEL_PREFERENCE` order, skipping an address marked unreachable
+    (they blocked the bot, or mail bounced). The idempotency `key` makes a repeat a no-op.
+    Returns False when the person cannot be reached or the key was queued before.
+    """
+    person = await get_person(tx, person_id)
+    if person is None:
+        return False
+    identities = {i.channel: i.address for i in await identities_of(tx, person_id)}
+    for channel in CHANNEL_PREFERENCE:
+        address = identities.get(channel)
+        if address is None or await unreachable_since(tx, channel, address):
+            continue
+        return await outbox.enqueue(
+            tx,
+            key=key,
+            person_id=person_id,
+            channel=channel,
+            address=address,
+            purpose=purpose,
+            payload=dump_replies(build(translator(person.locale))),
+            now=now,
+            not_before=not_before,
+        )
+    return False
 
 
 def dump_replies(replies: list[Reply]) -> str:

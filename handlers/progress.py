@@ -1,8 +1,7 @@
 """/progress as a picture, and the celebrations when hours cross ¼, ½, ¾ and the target.
 
-Also `queue_to`: a message to a person outside their own turn (celebrations, confirmation
-requests), through the outbox in the caller's transaction. It needs no `Context`, so the
-e-mail channel and the scheduler can confirm hours too.
+Celebrations are queued with `handlers.context.notify_person`, which needs no `Context`, so
+the e-mail channel and the scheduler can confirm hours too.
 """
 
 from __future__ import annotations
@@ -10,49 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from handlers.context import CHANNEL_PREFERENCE, Config, Context, dump_replies
+from handlers.context import Config, Context, notify_person
 from handlers.progress_picture import KIND_COLOURS, HoursSlice, emoji_bar, render_progress
 from handlers.registry import N_, registry
 from handlers.types import Attachment, Button, Reply
-from i18n import Translator, translator
-from storage import outbox
+from i18n import Translator
 from storage.db import Tx
 from storage.hours import Totals, totals
-from storage.people import get_person, identities_of
 
 QUARTERS = (1, 2, 3, 4)
-
-
-async def queue_to(
-    tx: Tx,
-    now: datetime,
-    person_id: int,
-    build: Callable[[Translator], list[Reply]],
-    *,
-    key: str,
-    purpose: str,
-) -> bool:
-    """Queue `build(their translator)` for a person on their preferred channel.
-
-    False when they cannot be reached or the idempotency `key` was queued before.
-    """
-    person = await get_person(tx, person_id)
-    if person is None:
-        return False
-    identities = {i.channel: i.address for i in await identities_of(tx, person_id)}
-    channel = next((c for c in CHANNEL_PREFERENCE if c in identities), None)
-    if channel is None:
-        return False
-    return await outbox.enqueue(
-        tx,
-        key=key,
-        person_id=person_id,
-        channel=channel,
-        address=identities[channel],
-        purpose=purpose,
-        payload=dump_replies(build(translator(person.locale))),
-        now=now,
-    )
 
 
 # --- milestones ----------------------------------------------------------------------------
@@ -94,7 +59,7 @@ async def celebrate(
     if not crossed:
         return None
     quarter = crossed[-1]
-    await queue_to(
+    await notify_person(
         tx,
         now,
         person_id,

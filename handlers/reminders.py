@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 from handlers.buddies import plan_reminder_key, when_text
 from handlers.common import rows, stale_button
 from handlers.confirmations import all_button, answer_buttons, name_of
-from handlers.context import CHANNEL_PREFERENCE, Config, Context, dump_replies
+from handlers.context import Config, Context, notify_person
 from handlers.hour_rules import DURATION_BUTTONS, entry_line, hours_text
 from handlers.hours import quick_log_buttons
 from handlers.offers import map_url, top_suggestions
@@ -36,15 +36,13 @@ from handlers.registry import N_, registry
 from handlers.schedule import next_sessions
 from handlers.types import Button, Reply
 from handlers.vocab import KINDS
-from i18n import Translator, translator
-from storage import outbox
+from i18n import Translator
 from storage import reminders as store
 from storage.buddies import meeting_logged, planned_starting
 from storage.db import Tx
-from storage.delivery import unreachable_since
 from storage.hours import HourEntry, get_entry
 from storage.offers import Offer
-from storage.people import Person, get_person, identities_of
+from storage.people import Person, get_person
 
 QUIET_FROM = time(21, 0)
 QUIET_UNTIL = time(8, 0)
@@ -155,47 +153,14 @@ class Round:
         """Queue one reminder unless it was queued before, the person opted out or is gone."""
         if not self.allows(person_id, kind) or await store.logged(self.tx, key):
             return False
-        queued = await queue_reminder(
-            self.tx, self.now, person_id, build, key=key, kind=kind,
+        queued = await notify_person(
+            self.tx, self.now, person_id, build, key=key, purpose=store.PURPOSE_PREFIX + kind,
             not_before=not_before(self.now, self.config.tz),
         )  # fmt: skip
         if queued:
             await store.log_reminder(self.tx, key, person_id, kind, self.now)
             self.queued += 1
         return queued
-
-
-async def queue_reminder(
-    tx: Tx,
-    now: datetime,
-    person_id: int,
-    build: Build,
-    *,
-    key: str,
-    kind: str,
-    not_before: datetime,
-) -> bool:
-    """Queue `build(their translator)` on the person's first reachable channel."""
-    person = await get_person(tx, person_id)
-    if person is None:
-        return False
-    identities = {i.channel: i.address for i in await identities_of(tx, person_id)}
-    for channel in CHANNEL_PREFERENCE:
-        address = identities.get(channel)
-        if address is None or await unreachable_since(tx, channel, address):
-            continue
-        return await outbox.enqueue(
-            tx,
-            key=key,
-            person_id=person_id,
-            channel=channel,
-            address=address,
-            purpose=store.PURPOSE_PREFIX + kind,
-            payload=dump_replies(build(translator(person.locale))),
-            now=now,
-            not_before=not_before,
-        )
-    return False
 
 
 # --- the day before a session ----------------------------------------------------------------
