@@ -281,44 +281,28 @@ def _entries_table(
     pdf: _ProofPDF, doc: ProofDocument, entries: Sequence[ProofEntry], confirmed: bool
 ) -> None:
     ordered = sorted(entries, key=lambda e: e.day)
-    if confirmed:
-        headings = (
-            "Datum",
-            "Activiteit",
-            "Soort",
-            "Aanbieder",
-            "Uren",
-            "Bevestigd door",
-            "Bevestigd op",
+    headings: tuple[str, ...] = ("Datum", "Activiteit", "Soort", "Aanbieder", "Uren")
+    rows = [
+        (
+            _day(e.day),
+            _clean(e.activity),
+            _kind_label(doc, e.kind),
+            _clean(e.provider),
+            format_hours_nl(e.hours),
         )
+        for e in ordered
+    ]
+    if confirmed:
+        headings += ("Bevestigd door", "Bevestigd op")
+        rows = [
+            (*row, _clean(e.confirmed_by), _stamp(e.confirmed_at))
+            for row, e in zip(rows, ordered, strict=True)
+        ]
         widths = (18, 37, 26, 28, 12, 27, 30)
         align = ("L", "L", "L", "L", "R", "L", "L")
-        rows = [
-            (
-                _day(e.day),
-                _clean(e.activity),
-                _kind_label(doc, e.kind),
-                _clean(e.provider),
-                format_hours_nl(e.hours),
-                _clean(e.confirmed_by),
-                _stamp(e.confirmed_at),
-            )
-            for e in ordered
-        ]
     else:
-        headings = ("Datum", "Activiteit", "Soort", "Aanbieder", "Uren")
         widths = (18, 72, 30, 43, 15)
         align = ("L", "L", "L", "L", "R")
-        rows = [
-            (
-                _day(e.day),
-                _clean(e.activity),
-                _kind_label(doc, e.kind),
-                _clean(e.provider),
-                format_hours_nl(e.hours),
-            )
-            for e in ordered
-        ]
     _table(pdf, headings, rows, widths, align, size=8)
 
 
