@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bot.outbox_sender import OutboxSender
 from bot.settings import Settings
+from handlers.catalog_import import import_demo
 from handlers.context import Config
 from handlers.router import Router
 from storage.clock import utcnow
@@ -34,24 +35,21 @@ def handler_config(settings: Settings, bot_username: str | None = None) -> Confi
     )
 
 
-async def open_database(settings: Settings) -> Database:
-    """Open (and migrate) the store, then load the networks file and, once, the demo data."""
+async def open_store(settings: Settings) -> Database:
+    """Open (and migrate) the store and load the networks file: what every command needs."""
     db = await Database(settings.database_path).open()
     if NETWORKS_FILE.exists():
         async with db.transaction() as tx:
             await load_networks_file(tx, NETWORKS_FILE)
-    if settings.demo_data:
-        await seed_demo(db)
     return db
 
 
-async def seed_demo(db: Database) -> None:
-    """Load the demo offers into an empty catalog (first run only)."""
-    try:
-        from handlers.catalog_import import import_demo
-    except ImportError:  # the catalog is not part of this build
-        return
-    await import_demo(db)
+async def open_database(settings: Settings) -> Database:
+    """The store for the running assistant: also loads the demo offers once, when enabled."""
+    db = await open_store(settings)
+    if settings.demo_data:
+        await import_demo(db)  # only into an empty catalog
+    return db
 
 
 @dataclass

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TextIO
 
-from bot.app import NETWORKS_FILE, handler_config
+from bot.app import handler_config, open_store
 from bot.channels.email import EmailChannel
 from bot.channels.text import plain
 from bot.outbox_sender import DeliveryError
@@ -32,7 +32,7 @@ from storage import outbox
 from storage.clock import iso, utcnow
 from storage.db import Database
 from storage.mail import digest_sent
-from storage.networks import find_network, list_networks, load_networks_file
+from storage.networks import find_network, list_networks
 from storage.staff import list_staff
 
 CLAIM_FOR = timedelta(minutes=15)  # a running sender leaves a claimed digest alone this long
@@ -108,11 +108,9 @@ async def digest(
         week: Week = named_week(week_text, config) if week_text else last_complete_week(now, config)
     except ValueError as exc:
         return 2, str(exc)
-    db = await Database(settings.database_path).open()
+    db = await open_store(settings)
     try:
         async with db.transaction() as tx:
-            if NETWORKS_FILE.exists():
-                await load_networks_file(tx, NETWORKS_FILE)
             network = await find_network(tx, network_name)
             if network is None:
                 names = ", ".join(n.name for n in await list_networks(tx))

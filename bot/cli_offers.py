@@ -17,7 +17,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from bot.app import NETWORKS_FILE
+from bot.app import open_store
 from bot.settings import Settings
 from handlers.catalog_import import ImportFileError, import_file
 from handlers.schedule import next_sessions
@@ -25,7 +25,7 @@ from handlers.vocab import KINDS
 from storage import offers as store
 from storage.clock import utcnow
 from storage.db import Database, Tx
-from storage.networks import find_network, get_network, list_networks, load_networks_file
+from storage.networks import find_network, get_network, list_networks
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -90,11 +90,8 @@ def _sync(command: Command) -> Callable[[argparse.Namespace, Settings], int]:
 
 
 async def _with_db(command: Command, args: argparse.Namespace, settings: Settings) -> int:
-    db = await Database(settings.database_path).open()
+    db = await open_store(settings)
     try:
-        if NETWORKS_FILE.exists():
-            async with db.transaction() as tx:
-                await load_networks_file(tx, NETWORKS_FILE)
         return await command(args, settings, db)
     finally:
         await db.close()

@@ -10,11 +10,10 @@ import argparse
 import asyncio
 import sys
 
-from bot.app import NETWORKS_FILE
+from bot.app import open_store
 from bot.settings import Settings
 from storage.clock import utcnow
-from storage.db import Database
-from storage.networks import find_network, list_networks, load_networks_file
+from storage.networks import find_network, list_networks
 from storage.staff import StaffError, add_staff, list_staff, remove_staff
 
 
@@ -34,17 +33,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     remove.set_defaults(func=run_remove)
 
 
-async def _open(settings: Settings) -> Database:
-    db = await Database(settings.database_path).open()
-    if NETWORKS_FILE.exists():
-        async with db.transaction() as tx:
-            await load_networks_file(tx, NETWORKS_FILE)
-    return db
-
-
 async def add(settings: Settings, email: str, network_name: str, telegram_id: str | None
               ) -> tuple[int, str]:  # fmt: skip
-    db = await _open(settings)
+    db = await open_store(settings)
     try:
         async with db.transaction() as tx:
             network = await find_network(tx, network_name)
@@ -64,7 +55,7 @@ async def add(settings: Settings, email: str, network_name: str, telegram_id: st
 
 
 async def show(settings: Settings, network_name: str | None) -> tuple[int, str]:
-    db = await _open(settings)
+    db = await open_store(settings)
     try:
         async with db.transaction() as tx:
             network_id = None
@@ -87,7 +78,7 @@ async def show(settings: Settings, network_name: str | None) -> tuple[int, str]:
 
 
 async def remove(settings: Settings, email: str) -> tuple[int, str]:
-    db = await _open(settings)
+    db = await open_store(settings)
     try:
         async with db.transaction() as tx:
             removed = await remove_staff(tx, email)
