@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from handlers.common import int_arg
 from handlers.ranking import KIND_INTEREST, interest_bits
 from handlers.schedule import DAYS, day_index, last_day, parse_schedule, slot_bits, slots_of
 from handlers.vocab import INTERESTS, KINDS
@@ -121,7 +122,8 @@ def taal_level(text: str) -> int | None:
     """'één taalicoon', 'Drie taaliconen', 'taaliconen: 2', '3' → 1..4; None if not a level."""
     folded = text.strip().casefold()
     if folded.isdigit():
-        return int(folded) if 1 <= int(folded) <= 4 else None
+        level = int_arg(folded)  # not int(): "²" is a digit to isdigit() only
+        return level if level is not None and 1 <= level <= 4 else None
     if "taalicoon" not in folded and "taaliconen" not in folded:
         return None
     for word in re.findall(r"[a-zéë]+|\d", folded):
@@ -300,7 +302,8 @@ def csv_record(label: str, row: dict[str, str]) -> Record:
     if not schedule["weekly"] and not schedule["dates"]:
         raise RowError("schedule is empty (give a time like tue 19:00-21:00)")
     capacity_text = get("capacity")
-    if capacity_text and not (capacity_text.isdigit() and 1 <= int(capacity_text) <= 10_000):
+    capacity = int_arg(capacity_text) if capacity_text else None
+    if capacity_text and not (capacity is not None and 1 <= capacity <= 10_000):
         raise RowError(f"capacity {capacity_text!r} is not a number from 1 to 10000")
     url = get("url")
     if url and not re.match(r"^https?://\S+$", url):
@@ -344,7 +347,7 @@ def csv_record(label: str, row: dict[str, str]) -> Record:
         "children_welcome": yes_no(get("children_welcome"), "children_welcome"),
         "cost": parse_cost(get("cost")),
         "uitpas": yes_no(get("uitpas"), "uitpas"),
-        "capacity": int(capacity_text) if capacity_text else None,
+        "capacity": capacity,
         "url": url or None,
         "active_from": start,
         "active_until": end,
@@ -446,7 +449,8 @@ def children_welcome(age_range: object) -> bool:
     if not isinstance(age_range, str):
         return False
     low = age_range.split("-", 1)[0].strip()
-    return low == "" or (low.isdigit() and int(low) <= CHILD_AGE)
+    age = int_arg(low)
+    return low == "" or (age is not None and age <= CHILD_AGE)
 
 
 def jsonld_record(index: int, item: Any) -> Record:

@@ -40,3 +40,13 @@ def test_console_resumes_after_restart(tmp_path: Path) -> None:
     assert "Samira" not in out.split("> ")[0]  # /start on reopen shows the waiting question
     with sqlite3.connect(tmp_path / "console.sqlite3") as conn:
         assert conn.execute("SELECT display_name FROM people").fetchone() == ("Samira",)
+
+
+def test_a_digit_that_is_not_a_number_is_typed_text() -> None:
+    from bot.channels.console import Console
+    from handlers.types import Button
+
+    console = Console(router=None)  # type: ignore[arg-type]  # turn_for needs no router
+    console.choices = [Button(label="Nederlands", data="ol:nl")]
+    assert console.turn_for("1").payload == "ol:nl"
+    assert console.turn_for("²").text == "²"  # isdigit() but not int(): no crash

@@ -66,6 +66,9 @@ BROKEN = {
                     provider_telegram=""),
     "session": row(external_id="t-15", schedule="2028-01-01 10:00-12:00"),
     "capacity": row(external_id="t-16", capacity="0"),
+    # "²" passes str.isdigit() but not int(): one such row must not stop the import.
+    "capacity-superscript": row(external_id="t-17", capacity="²"),
+    "dutch_level-superscript": row(external_id="t-18", dutch_level="²"),
 }  # fmt: skip
 
 
@@ -226,6 +229,7 @@ async def test_demo_loads_only_into_an_empty_catalog(db: Database) -> None:
         ("3 taaliconen", 3),
         ("praatcafé", None),
         ("taaliconen", None),
+        ("²", None),
     ],
 )
 def test_taaliconen_spellings(label: str, level: int | None) -> None:

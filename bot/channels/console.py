@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.channels.text import plain
+from handlers.common import int_arg
 from handlers.router import Router
 from handlers.types import Button, Reply, Turn
 
@@ -59,8 +60,9 @@ class Console:
 
     def turn_for(self, line: str) -> Turn:
         text = line.strip()
-        if text.isdigit() and 1 <= int(text) <= len(self.choices):
-            button = self.choices[int(text) - 1]
+        number = int_arg(text)
+        if number is not None and 1 <= number <= len(self.choices):
+            button = self.choices[number - 1]
             if button.data is not None:
                 return Turn(channel="console", address=self.address, payload=button.data)
         return Turn(channel="console", address=self.address, text=text)
