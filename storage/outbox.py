@@ -55,18 +55,6 @@ async def enqueue(
     return inserted == 1
 
 
-async def due(
-    tx: Tx, now: datetime, channels: tuple[str, ...], limit: int = 100
-) -> list[OutboxMessage]:
-    marks = ",".join("?" for _ in channels)
-    rows = await tx.all(
-        f"SELECT * FROM outbox WHERE status IN ('pending', 'sending') AND not_before <= ? "
-        f"AND channel IN ({marks}) ORDER BY not_before, id LIMIT ?",
-        (iso(now), *channels, limit),
-    )
-    return [_message(row) for row in rows]
-
-
 async def next_due_at(tx: Tx, channels: tuple[str, ...]) -> datetime | None:
     marks = ",".join("?" for _ in channels)
     value = await tx.scalar(
@@ -108,14 +96,6 @@ async def mark_failed(tx: Tx, message_id: int, error: str) -> None:
         "UPDATE outbox SET status = 'failed', last_error = ?, payload = ? WHERE id = ?",
         (error[:500], GONE, message_id),
     )
-
-
-async def failed_since(tx: Tx, since: datetime) -> list[OutboxMessage]:
-    rows = await tx.all(
-        "SELECT * FROM outbox WHERE status = 'failed' AND created_at >= ? ORDER BY id",
-        (iso(since),),
-    )
-    return [_message(row) for row in rows]
 
 
 def backoff(attempts: int, base: float = 2.0, cap: float = 600.0) -> timedelta:
