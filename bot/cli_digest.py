@@ -38,7 +38,7 @@ from storage.staff import list_staff
 CLAIM_FOR = timedelta(minutes=15)  # a running sender leaves a claimed digest alone this long
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
     digest = subparsers.add_parser("digest", help="print or send a network's weekly digest")
     digest.add_argument("--network", required=True, help="the network's name, e.g. Westhoek")
     digest.add_argument("--week", help="ISO week like 2026-W48 (default: the last full week)")

@@ -28,7 +28,7 @@ from storage.db import Database, Tx
 from storage.networks import find_network, get_network, list_networks
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
     offers = subparsers.add_parser("offers", help="import, list and manage offers")
     sub = offers.add_subparsers(dest="offers_command", metavar="ACTION", required=True)
 

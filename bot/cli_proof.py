@@ -16,7 +16,7 @@ from storage.db import Database
 from storage.people import get_person
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
     proof = subparsers.add_parser("proof", help="verify or export a proof of participation")
     commands = proof.add_subparsers(dest="proof_command", metavar="ACTION", required=True)
     verify = commands.add_parser("verify", help="check a proof's verification code")

@@ -17,7 +17,7 @@ from storage.networks import find_network, list_networks
 from storage.staff import StaffError, add_staff, list_staff, remove_staff
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
     staff = subparsers.add_parser("staff", help="manage the staff accounts of the networks")
     commands = staff.add_subparsers(dest="staff_command", metavar="ACTION", required=True)
     add = commands.add_parser("add", help="add a staff member to a network (or move them)")

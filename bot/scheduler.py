@@ -71,11 +71,11 @@ def _now_from(clock: Callable[[], datetime]) -> Iterator[None]:
             return value.astimezone(tz) if tz is not None else value
 
     original = aps_base.datetime
-    aps_base.datetime = ClockedDatetime  # type: ignore[misc]
+    aps_base.datetime = ClockedDatetime
     try:
         yield
     finally:
-        aps_base.datetime = original  # type: ignore[misc]
+        aps_base.datetime = original
 
 
 class _ClockedScheduler(AsyncIOScheduler):
@@ -87,7 +87,7 @@ class _ClockedScheduler(AsyncIOScheduler):
 
     def _process_jobs(self) -> float | None:
         with _now_from(self._clock):
-            return super()._process_jobs()  # type: ignore[no-any-return]
+            return super()._process_jobs()
 
     def _real_add_job(self, *args: Any, **kwargs: Any) -> None:
         with _now_from(self._clock):

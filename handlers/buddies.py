@@ -374,10 +374,11 @@ async def plan_time_answer(ctx: Context, given: Input) -> list[Reply]:
             return await stale_button(ctx)
         at = time(int(raw[:2]), int(raw[2:]))
     else:
-        at = parse_time(given.text or "")
-        if at is None:
+        typed = parse_time(given.text or "")
+        if typed is None:
             text = ctx._("🤔 I cannot read that time. Type it like 18:30, or press a button.")
             return [Reply(text=text), *await ctx.reprompt()]
+        at = typed
     pair = await _plan_pair(ctx, ctx.state.data.get("pair"))
     raw_day = ctx.state.data.get("day")
     if pair is None or not isinstance(raw_day, str):

@@ -469,7 +469,7 @@ def jsonld_record(index: int, item: Any) -> Record:
     if not title:
         raise RowError("no Dutch title (name.nl)")
     description = strip_html(_text(item.get("description")))[:MAX_DESCRIPTION]
-    location = item.get("location") if isinstance(item.get("location"), dict) else {}
+    location: dict[str, Any] = item["location"] if isinstance(item.get("location"), dict) else {}
     if item.get("attendanceMode") == "online":
         raise RowError("online only")
     address_all = location.get("address") or {}
@@ -497,7 +497,7 @@ def jsonld_record(index: int, item: Any) -> Record:
     )
     schedule, active_from, active_until = jsonld_schedule(item)
     translations = {}
-    names = item.get("name") if isinstance(item.get("name"), dict) else {}
+    names: dict[str, Any] = item["name"] if isinstance(item.get("name"), dict) else {}
     for locale in OTHER_LOCALES:
         other = _text(names, locale.split("_")[0]) if len(names) > 1 else ""
         if other:
@@ -506,7 +506,9 @@ def jsonld_record(index: int, item: Any) -> Record:
                 "title": clean(other)[:MAX_TITLE],
                 "description": text[:MAX_DESCRIPTION],
             }
-    organizer = item.get("organizer") if isinstance(item.get("organizer"), dict) else {}
+    organizer: dict[str, Any] = (
+        item["organizer"] if isinstance(item.get("organizer"), dict) else {}
+    )
     first = lambda v: (v[0] if isinstance(v, list) and v else v) or ""  # noqa: E731
     provider = provider_record(
         clean(_text(organizer.get("name"))), str(first(organizer.get("email"))),
@@ -666,7 +668,7 @@ async def write_records(
 
     providers = {r.provider["match_key"]: r.provider for r, _ in good if r.provider}
     provider_ids = await store.upsert_providers(tx, list(providers.values()))
-    known = await store.known_offers(tx, source)
+    catalogued = await store.known_offers(tx, source)
     inserts: list[dict[str, Any]] = []
     updates: list[tuple[int, dict[str, Any]]] = []
     for record, network_id in good:
@@ -679,7 +681,7 @@ async def write_records(
             "provider_id": provider_ids.get(key) if key else None,
             "content_hash": digest,
         }
-        existing = known.get(record.external_id)
+        existing = catalogued.get(record.external_id)
         if existing is None:
             inserts.append(row)
             report.new += 1
@@ -697,7 +699,7 @@ async def write_records(
         scope = set(networks.values())
         missing = [
             k.id
-            for external_id, k in known.items()
+            for external_id, k in catalogued.items()
             if external_id not in seen and k.active and k.network_id in scope
         ]
         await store.deactivate_by_import(tx, missing, now)

@@ -176,12 +176,20 @@ def hours_text(t: Translator, minutes: int) -> str:
 
 
 class EntryLike(Protocol):
-    source: str
-    kind: str
-    activity_icon: str | None
-    activity_label: str | None
-    day: date
-    minutes: int
+    """What the entry renderers read; read-only so Literal-typed models fit."""
+
+    @property
+    def source(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def activity_icon(self) -> str | None: ...
+    @property
+    def activity_label(self) -> str | None: ...
+    @property
+    def day(self) -> date: ...
+    @property
+    def minutes(self) -> int: ...
 
 
 @dataclass(frozen=True)

@@ -123,7 +123,9 @@ async def find_suggestions(
         rows = await store.offers_in_box(
             tx,
             outer,
-            seeker.dutch_level if wanted.dutch_fits else max_level(seeker),
+            seeker.dutch_level
+            if wanted.dutch_fits and seeker.dutch_level is not None
+            else max_level(seeker),
             today,
             interest_mask=seeker.interests if wanted.interest else None,
             slot_mask=seeker.free if wanted.time_fits else None,

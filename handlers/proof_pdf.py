@@ -282,7 +282,7 @@ def _entries_table(
 ) -> None:
     ordered = sorted(entries, key=lambda e: e.day)
     headings: tuple[str, ...] = ("Datum", "Activiteit", "Soort", "Aanbieder", "Uren")
-    rows = [
+    rows: list[tuple[str, ...]] = [
         (
             _day(e.day),
             _clean(e.activity),
@@ -298,8 +298,8 @@ def _entries_table(
             (*row, _clean(e.confirmed_by), _stamp(e.confirmed_at))
             for row, e in zip(rows, ordered, strict=True)
         ]
-        widths = (18, 37, 26, 28, 12, 27, 30)
-        align = ("L", "L", "L", "L", "R", "L", "L")
+        widths: tuple[int, ...] = (18, 37, 26, 28, 12, 27, 30)
+        align: tuple[str, ...] = ("L", "L", "L", "L", "R", "L", "L")
     else:
         widths = (18, 72, 30, 43, 15)
         align = ("L", "L", "L", "L", "R")

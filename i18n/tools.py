@@ -63,8 +63,8 @@ def with_cldr_plurals(catalog: Catalog, locale: str) -> Catalog:
     forms = cldr_plural_forms(locale)
     nplurals = int(forms.split("nplurals=")[1].split(";")[0])
     expr = forms.split("plural=")[1].rstrip(";")
-    catalog._num_plurals = nplurals  # Babel reads the header into these
-    catalog._plural_expr = expr
+    catalog._num_plurals = nplurals  # type: ignore[assignment]  # Babel reads the header here
+    catalog._plural_expr = expr  # type: ignore[assignment]
     catalog.fuzzy = False
     return catalog
 

@@ -12,6 +12,7 @@ import gettext
 import html
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
+from datetime import date as Day  # the class has a method named `date`
 from decimal import Decimal
 from functools import cache
 from io import BytesIO
@@ -99,10 +100,10 @@ class Translator:
     def number(self, value: float | int | Decimal) -> str:
         return format_decimal(value, format="#,##0.##", locale=self.babel)
 
-    def date(self, value: date, format: str = "EEEE d MMMM") -> str:
+    def date(self, value: Day, format: str = "EEEE d MMMM") -> str:
         return format_date(value, format=format, locale=self.babel)
 
-    def short_date(self, value: date) -> str:
+    def short_date(self, value: Day) -> str:
         return format_date(value, format="EEE d MMM", locale=self.babel)
 
     def time(self, value: datetime) -> str:

@@ -15,6 +15,11 @@ def iso(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def parse_required(value: str) -> datetime:
+    """A NOT NULL column's time."""
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
 def parse(value: str | None) -> datetime | None:
     if not value:
         return None

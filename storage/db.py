@@ -32,7 +32,9 @@ class Tx:
         """Run one statement; return lastrowid (for inserts) or rowcount."""
         cursor = await self.conn.execute(sql, params)
         try:
-            return cursor.lastrowid if sql.lstrip()[:6].upper() == "INSERT" else cursor.rowcount
+            if sql.lstrip()[:6].upper() == "INSERT":
+                return cursor.lastrowid or 0
+            return cursor.rowcount
         finally:
             await cursor.close()
 

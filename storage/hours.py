@@ -161,6 +161,7 @@ async def same_activity_on_day(
 ) -> HourEntry | None:
     """A live entry for the same activity on the same day, if there is one."""
     marks = ",".join("?" for _ in LIVE)
+    value: int | str | None
     if source == "offer":
         match, value = "offer_id = ?", offer_id
     elif source == "buddy":

@@ -117,7 +117,8 @@ async def list_offers(
     kind: str | None = None,
     active_only: bool = False,
 ) -> list[Offer]:
-    where, params = ["1 = 1"], []
+    where: list[str] = ["1 = 1"]
+    params: list[int | str] = []
     if network_id is not None:
         where.append("network_id = ?")
         params.append(network_id)

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from storage.clock import iso, parse
+from storage.clock import iso, parse, parse_required
 from storage.db import Tx, dumps, loads
 from storage.offers import Offer, _offer
 
@@ -138,7 +138,7 @@ async def enrolled_with_schedule(tx: Tx, today: date) -> list[EnrolledOffer]:
             EnrolledOffer(
                 enrolment_id=data.pop("e_id"),
                 person_id=data.pop("e_person_id"),
-                enrolled_at=parse(data.pop("e_created_at")),
+                enrolled_at=parse_required(data.pop("e_created_at")),
                 offer=_offer(data),
             )
         )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gettext
 import re
 
 import pytest
+from babel import Locale
 
 from i18n import LOCALES, Translator
-from i18n.tools import cldr_plural_forms, extract, read
+from i18n.tools import extract, read
 
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 TAG = re.compile(r"</?[a-z]+")
@@ -54,15 +56,46 @@ def test_placeholders_and_tags_are_kept(locale: str) -> None:
             assert sorted(TAG.findall(text)) == wanted_tags, (locale, message.id, text)
 
 
+PLURAL_SAMPLES = [*range(1001), 1_000_000, 1_000_001, 2_000_000, 10**9, 10**12 + 1]
+CLDR_ORDER = ("zero", "one", "two", "few", "many", "other")  # Babel's to_gettext order
+
+
+def plural_mismatches(locale: str, plural_forms: str) -> list[int]:
+    """Counts for which a gettext Plural-Forms header and CLDR pick different forms.
+
+    Compares behaviour, not spelling: Babel may print the same CLDR rule differently
+    from one release to the next."""
+    nplurals = int(plural_forms.split("nplurals=")[1].split(";")[0])
+    expr = plural_forms.split("plural=")[1].strip().rstrip(";")
+    pick = gettext.c2py(expr)
+    rule = Locale.parse(locale).plural_form
+    tags = [tag for tag in CLDR_ORDER if tag in rule.tags or tag == "other"]
+    if len(tags) != nplurals:
+        return [-1]
+    return [n for n in PLURAL_SAMPLES if pick(n) != tags.index(rule(n))]
+
+
 @pytest.mark.parametrize("locale", LOCALES)
 def test_plural_forms_follow_cldr(locale: str) -> None:
     catalog = read(locale)
-    assert catalog.plural_forms == cldr_plural_forms(locale).removesuffix(";").strip() or (
-        catalog.plural_forms.rstrip(";") == cldr_plural_forms(locale).rstrip(";")
-    )
+    header = f"nplurals={catalog.num_plurals}; plural={catalog.plural_expr};"
+    assert plural_mismatches(locale, header) == []
     for message in catalog:
         if message.id and isinstance(message.id, tuple):
             assert len(_strings(message)) == catalog.num_plurals, (locale, message.id)
+
+
+@pytest.mark.parametrize(
+    ("locale", "wrong"),
+    [
+        ("fr", "nplurals=2; plural=(n != 1);"),  # English rule: 0 would be plural
+        ("uk", "nplurals=2; plural=(n != 1);"),  # too few forms
+        ("ar", "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : 5);"),  # no few/many
+        ("pl", "nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 ? 1 : 2);"),  # 12 is not few
+    ],
+)
+def test_plural_check_catches_a_wrong_rule(locale: str, wrong: str) -> None:
+    assert plural_mismatches(locale, wrong)
 
 
 @pytest.mark.parametrize(

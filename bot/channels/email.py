@@ -161,7 +161,9 @@ def render_mail(
     message.set_content("\n\n".join(text_parts) + "\n", cte="quoted-printable")
     message.add_alternative(body_html, subtype="html", cte="quoted-printable")
     if images:
-        html_part = message.get_payload()[1]
+        parts = message.get_payload()  # multipart/alternative: [text, html]
+        assert isinstance(parts, list) and isinstance(parts[1], EmailMessage)
+        html_part = parts[1]
         for cid, content, mime in images:
             maintype, _, subtype = mime.partition("/")
             html_part.add_related(

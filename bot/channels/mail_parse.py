@@ -263,7 +263,8 @@ def _status_blocks(part: Message) -> list[dict[str, str]]:
     payload = part.get_payload()
     if isinstance(payload, list):  # the email package parses each group as a header block
         for sub in payload:
-            blocks.append({k.lower(): str(v) for k, v in sub.items()})
+            if isinstance(sub, Message):
+                blocks.append({k.lower(): str(v) for k, v in sub.items()})
         return blocks
     text = payload if isinstance(payload, str) else ""
     for chunk in re.split(r"\r?\n\s*\r?\n", text):
