@@ -198,7 +198,7 @@ def _entries(conn: sqlite3.Connection, batch: list[tuple[object, ...]]) -> None:
 
 async def _build(path: Path) -> tuple[float, int, int]:
     from handlers.context import Config
-    from handlers.digest import send_weekly_digests
+    from handlers.staff.digest import send_weekly_digests
     from storage.db import Database
 
     db = await Database(path).open()
@@ -230,7 +230,7 @@ def peak_rss_mb() -> float:
 
 def measure(path: Path) -> None:
     """Run in a fresh process so the peak memory is the digest's, not the generator's."""
-    import handlers.digest  # noqa: F401  (imports are not part of the measured work)
+    import handlers.staff.digest  # noqa: F401  (imports are not part of the measured work)
 
     before = peak_rss_mb()
     elapsed, queued, size = asyncio.run(_build(path))

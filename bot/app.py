@@ -10,8 +10,8 @@ from pathlib import Path
 
 from bot.outbox_sender import OutboxSender
 from bot.settings import Settings
-from handlers.catalog_import import import_demo
 from handlers.context import Config
+from handlers.offers.catalog_import import import_demo
 from handlers.router import Router
 from storage.clock import utcnow
 from storage.db import Database

@@ -19,7 +19,7 @@ from bot.channels.text import plain
 from bot.outbox_sender import DeliveryError
 from bot.settings import Settings
 from handlers.context import Config, load_replies
-from handlers.digest import (
+from handlers.staff.digest import (
     Week,
     digest_replies,
     last_complete_week,

@@ -19,7 +19,7 @@ from datetime import timedelta
 
 from bot.app import open_store
 from bot.settings import Settings
-from handlers.catalog_import import ImportFileError, import_file
+from handlers.offers.catalog_import import ImportFileError, import_file
 from handlers.schedule import next_sessions
 from handlers.vocab import KINDS
 from storage import offers as store

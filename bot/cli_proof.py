@@ -9,8 +9,8 @@ from pathlib import Path
 
 from bot.app import handler_config
 from bot.settings import Settings
-from handlers.hour_rules import hours_of
-from handlers.proof import Verdict, build_proof, verify_proof
+from handlers.hours.proof import Verdict, build_proof, verify_proof
+from handlers.hours.rules import hours_of
 from storage.clock import utcnow
 from storage.db import Database
 from storage.people import get_person

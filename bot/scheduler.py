@@ -1,6 +1,6 @@
 """Cron ticks on APScheduler 3 (AsyncIOScheduler) in the network's time zone.
 
-The ticks are code (`Tick` values listed by the modules in `TICK_MODULES`); what is due lives
+The ticks are code (`Tick` values listed in `handlers.features.TICKS`); what is due lives
 in the store, so there is no job store to pickle, a tick that runs twice queues nothing twice,
 and a tick missed while the process was down is caught up by the next one. One process owns
 the schedule: `start()` takes an exclusive lock on a file next to the database and declines
@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
-import importlib
 import logging
 import os
 from collections.abc import Callable, Iterator
@@ -43,21 +42,15 @@ from apscheduler.triggers.cron import CronTrigger
 from bot.app import handler_config
 from bot.settings import Settings
 from handlers.context import Config
-from handlers.reminders import Tick
+from handlers.features import TICKS
+from handlers.ticks import Tick
 from storage.clock import utcnow
 from storage.db import Database
 
 log = logging.getLogger(__name__)
 
-# Modules whose `TICKS` list is scheduled.
-TICK_MODULES: tuple[str, ...] = ("handlers.reminders", "handlers.digest")
-
-
 def default_ticks() -> list[Tick]:
-    ticks: list[Tick] = []
-    for name in TICK_MODULES:
-        ticks.extend(importlib.import_module(name).TICKS)
-    return ticks
+    return list(TICKS)
 
 
 @contextlib.contextmanager
@@ -259,7 +252,7 @@ def lock_path_for(database_path: Path) -> Path:
 
 
 def scheduler_for(db: Database, settings: Settings, on_queued: Callable[[], None]) -> Scheduler:
-    """The process's scheduler: real clock, ticks of `TICK_MODULES`, one owner per database."""
+    """The process's scheduler: real clock, `handlers.features.TICKS`, one owner per database."""
     return Scheduler(
         db,
         handler_config(settings),

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from handlers.context import Context
-from handlers.registry import N_, registry
+from handlers.registry import N_, Feature
 from handlers.types import Button, Reply
+
+feature = Feature("handlers.common")
 
 MENU_COLUMNS = 2
 MAX_ID_DIGITS = 12  # ids in button data; longer numbers do not fit an SQLite integer anyway
@@ -29,7 +31,7 @@ def rows(buttons: list[Button], columns: int = MENU_COLUMNS) -> list[list[Button
 
 def menu_buttons(ctx: Context) -> list[list[Button]]:
     items = sorted(
-        (item for item in registry.menu.values() if ctx.person.role in item.roles),
+        (item for item in ctx.registry.menu.values() if ctx.person.role in item.roles),
         key=lambda item: item.order,
     )
     return rows([Button(label=ctx._(item.label), data=f"m:{item.key}") for item in items])
@@ -48,35 +50,35 @@ async def not_understood(ctx: Context) -> list[Reply]:
 async def stale_button(ctx: Context) -> list[Reply]:
     """An old, foreign or forged button: say so kindly, change nothing, show where we are."""
     notice = Reply(text=ctx._("⌛ This button is old. Here is where we are now:"))
-    if ctx.state.step in registry.steps:
+    if ctx.state.step in ctx.registry.steps:
         return [notice, *await ctx.reprompt()]
     if not ctx.person.onboarded:
         return [notice, *await ctx.goto("ol")]
     return [notice, *await menu_replies(ctx)]
 
 
-@registry.action("m")
+@feature.action("m")
 async def menu_action(ctx: Context, args: list[str]) -> list[Reply]:
     if args == ["home"]:
         ctx.finish()
         return await menu_replies(ctx)
-    item = registry.menu.get(args[0]) if len(args) == 1 else None
+    item = ctx.registry.menu.get(args[0]) if len(args) == 1 else None
     if item is None or ctx.person.role not in item.roles:
         return await stale_button(ctx)
     ctx.finish()
     return await item.run(ctx)
 
 
-@registry.command("menu", N_("Main menu"))
+@feature.command("menu", N_("Main menu"))
 async def menu_command(ctx: Context, _args: str) -> list[Reply]:
     ctx.finish()
     return await menu_replies(ctx)
 
 
-@registry.command("help", N_("Help"), needs_onboarding=False)
+@feature.command("help", N_("Help"), needs_onboarding=False)
 async def help_command(ctx: Context, _args: str) -> list[Reply]:
     lines = [ctx._("❓ I help you take part in Flanders and count your hours.")]
-    for command in registry.commands.values():
+    for command in ctx.registry.commands.values():
         if command.description and (command.roles is None or ctx.person.role in command.roles):
             lines.append(f"/{command.name} — {ctx._(command.description)}")
     lines.append(ctx._("You can always type /menu."))

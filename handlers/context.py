@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from handlers.registry import registry
+from handlers.registry import Registry
 from handlers.types import Reply, Turn
 from i18n import Translator, translator
 from storage import outbox
@@ -46,6 +46,7 @@ class Context:
     config: Config
     now: datetime
     turn: Turn
+    registry: Registry  # every capability's steps, actions and commands
     forgotten: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -77,7 +78,7 @@ class Context:
         """Move to step `code` (keeping draft data, adding `data`) and show its prompt."""
         self.state.step = code
         self.state.data.update(data)
-        return await registry.steps[code].prompt(self)
+        return await self.registry.steps[code].prompt(self)
 
     def finish(self) -> None:
         """Leave the current flow; draft data is dropped."""
@@ -86,7 +87,7 @@ class Context:
         self.state.data = {}
 
     async def reprompt(self) -> list[Reply]:
-        step = registry.steps.get(self.state.step or "")
+        step = self.registry.steps.get(self.state.step or "")
         return await step.prompt(self) if step else []
 
     # --- messages to other people (outbox) ------------------------------------------------

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import parse_qs, quote, unquote, urlencode
 
-from handlers.confirmations import Outcome, apply_confirmation
 from handlers.context import Config, Context, dump_replies
-from handlers.hour_rules import entry_line
-from handlers.registry import registry
+from handlers.features import REGISTRY
+from handlers.hours.confirmations import Outcome, apply_confirmation
+from handlers.hours.rules import entry_line
 from handlers.router import dispatch
 from handlers.types import Reply, Turn
 from i18n import Translator, locale_from_telegram, translator
@@ -142,7 +142,7 @@ def _first_line(mail: IncomingMail) -> str:
 def _intent_command(word: str) -> str | None:
     for names, words in INTENTS.values():
         if word in words:
-            return next((name for name in names if name in registry.commands), None)
+            return next((name for name in names if name in REGISTRY.commands), None)
     return None
 
 
@@ -265,7 +265,7 @@ async def _turn(tx: Tx, config: Config, mail: IncomingMail, now: datetime) -> st
     choices = await mail_store.load_choices(tx, person.id, mail.in_reply_to)
     turn = turn_for(mail, choices).model_copy(update={"received_at": now})
     state = await load_state(tx, person.id)
-    ctx = Context(tx, person, state, config, now, turn)
+    ctx = Context(tx, person, state, config, now, turn, REGISTRY)
     replies = await dispatch(ctx)
     person_id: int | None = person.id
     if ctx.forgotten:

@@ -1,4 +1,8 @@
-"""Registries that feature modules fill at import time: steps, actions, commands, menu items.
+"""What a capability offers the router: steps, actions, commands, menu items, deep links.
+
+Each capability module declares `feature = Feature("…")` and decorates its functions with it;
+`handlers.features` lists every capability in one place and combines them into the one
+`Registry` the router dispatches on. Nothing registers itself on a global by being imported.
 
 A button payload is `code:arg:arg`. When `code` names a *step*, the payload is only valid
 while the person is at that step; when it names an *action*, the action checks the person's
@@ -67,6 +71,7 @@ class MenuItem:
 
 @dataclass
 class Registry:
+    name: str = "all"
     steps: dict[str, Step] = field(default_factory=dict)
     actions: dict[str, ActionFn] = field(default_factory=dict)
     commands: dict[str, Command] = field(default_factory=dict)
@@ -151,5 +156,33 @@ class Registry:
 
         return register
 
+    @classmethod
+    def combine(cls, *features: Registry) -> Registry:
+        """One registry from many; a payload code, command or link prefix used twice fails."""
+        whole = cls()
+        for part in features:
+            for code, step in part.steps.items():
+                whole._claim(code)
+                whole.steps[code] = step
+            for code, action in part.actions.items():
+                whole._claim(code)
+                whole.actions[code] = action
+            for name, command in part.commands.items():
+                if name in whole.commands:
+                    raise ValueError(f"command /{name} is taken ({part.name})")
+                whole.commands[name] = command
+            for key, item in part.menu.items():
+                if key in whole.menu:
+                    raise ValueError(f"menu item {key!r} is taken ({part.name})")
+                whole.menu[key] = item
+            for prefix, run in part.start_params.items():
+                if prefix in whole.start_params:
+                    raise ValueError(f"start link {prefix!r} is taken ({part.name})")
+                whole.start_params[prefix] = run
+            whole.open_actions |= part.open_actions
+            whole.early_start_params |= part.early_start_params
+        return whole
 
-registry = Registry()
+
+# A capability's own registry: what it adds to the whole.
+Feature = Registry

@@ -6,10 +6,10 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from handlers import features  # noqa: F401  (registers every capability)
 from handlers.common import menu_replies, not_understood, stale_button
 from handlers.context import Config, Context
-from handlers.registry import Input, registry
+from handlers.features import REGISTRY
+from handlers.registry import Input
 from handlers.types import Reply, Turn
 from i18n import locale_from_telegram, translator
 from storage.clock import utcnow
@@ -47,7 +47,7 @@ class Router:
                     person = await create_person(tx, turn.channel, turn.address, guess, now)
                 locale = person.locale
                 state = await load_state(tx, person.id)
-                ctx = Context(tx, person, state, self.config, now, turn)
+                ctx = Context(tx, person, state, self.config, now, turn, REGISTRY)
                 replies = await dispatch(ctx)
                 if not ctx.forgotten:
                     await save_state(tx, person.id, ctx.state, now)
@@ -81,7 +81,7 @@ async def dispatch(ctx: Context) -> list[Reply]:
         )
     if text.startswith("/"):
         return await _command(ctx, text)
-    step = registry.steps.get(ctx.state.step or "")
+    step = ctx.registry.steps.get(ctx.state.step or "")
     if step is not None:
         if step.needs_consent and not ctx.person.consented:
             return await _restart(ctx)
@@ -97,7 +97,7 @@ async def _restart(ctx: Context) -> list[Reply]:
 
 async def _again(ctx: Context) -> list[Reply]:
     """Show the current step again, or the menu when there is none."""
-    if ctx.state.step in registry.steps:
+    if ctx.state.step in ctx.registry.steps:
         return await ctx.reprompt()
     if not ctx.person.onboarded:
         return await ctx.goto("ol")
@@ -106,15 +106,15 @@ async def _again(ctx: Context) -> list[Reply]:
 
 async def _pressed(ctx: Context, payload: str) -> list[Reply]:
     code, *args = payload.split(":")
-    step = registry.steps.get(code)
+    step = ctx.registry.steps.get(code)
     if step is not None:
         if ctx.state.step != code:
             return await stale_button(ctx)
         if step.needs_consent and not ctx.person.consented:
             return await _restart(ctx)
         return await step.answer(ctx, Input(args=tuple(args)))
-    action = registry.actions.get(code)
-    if action is not None and (ctx.person.onboarded or code in registry.open_actions):
+    action = ctx.registry.actions.get(code)
+    if action is not None and (ctx.person.onboarded or code in ctx.registry.open_actions):
         return await action(ctx, args)
     return await stale_button(ctx)
 
@@ -122,7 +122,7 @@ async def _pressed(ctx: Context, payload: str) -> list[Reply]:
 async def _command(ctx: Context, text: str) -> list[Reply]:
     head, _, rest = text.partition(" ")
     name = head[1:].split("@")[0].lower()
-    command = registry.commands.get(name)
+    command = ctx.registry.commands.get(name)
     if command is None:
         return [
             Reply(text=ctx._("🤔 I do not know that command. Type /help to see what I can do."))

@@ -138,7 +138,7 @@ async def count_offers(tx: Tx) -> int:
     return int(await tx.scalar("SELECT COUNT(*) FROM offers"))
 
 
-# What ranking needs of an offer, in the order of handlers.ranking.Candidate.
+# What ranking needs of an offer, in the order of handlers.offers.ranking.Candidate.
 CANDIDATE_COLUMNS = (
     "id, kind, interest_bits, latitude, longitude, dutch_level, slot_bits, children_welcome, "
     "cost, uitpas, CASE WHEN capacity IS NULL THEN NULL ELSE capacity - enrolled END"

@@ -1,6 +1,6 @@
 """Reminder preferences, the log of reminders queued, and the queries that find what is due.
 
-The rules (what is due when, what to say) are in `handlers.reminders`; this module only
+The rules (what is due when, what to say) are in `handlers.reminders.ticks`; this module only
 reads and writes rows. Reminder messages are queued with purpose `reminder:<kind>`.
 """
 

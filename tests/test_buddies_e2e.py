@@ -9,7 +9,7 @@ import io
 from PIL import Image
 from pypdf import PdfReader
 
-from handlers.progress_picture import KIND_COLOURS, PENDING_FILL, slot_layout
+from handlers.hours.progress_picture import KIND_COLOURS, PENDING_FILL, slot_layout
 from tests.e2e import E2E, say, tap, telegram  # noqa: F401
 from tests.fakes.telegram_api import FakeUser
 

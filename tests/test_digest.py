@@ -23,9 +23,10 @@ import pytest_asyncio
 from bot.channels.email import EmailChannel
 from bot.cli_digest import digest as digest_cli
 from bot.outbox_sender import OutboxSender
-from handlers.catalog_import import import_demo
 from handlers.context import Config
-from handlers.digest import (
+from handlers.offers.catalog_import import import_demo
+from handlers.router import Router
+from handlers.staff.digest import (
     Figures,
     collect,
     last_complete_week,
@@ -35,7 +36,6 @@ from handlers.digest import (
     send_weekly_digests,
     week_of,
 )
-from handlers.router import Router
 from storage import hours, outbox
 from storage.buddies import claim_invite, create_invite
 from storage.clock import iso
@@ -424,7 +424,7 @@ async def test_self_declared_hours_count_when_the_network_says_so(seeded: Seeded
 
 
 async def test_the_monday_tick_queues_last_weeks_digests_once(seeded: Seeded) -> None:
-    from handlers.digest import weekly_digest_tick
+    from handlers.staff.digest import weekly_digest_tick
 
     async with seeded.db.transaction() as tx:
         assert await weekly_digest_tick(tx, CONFIG, RUN_AT) == 2

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from handlers.registry import registry
+from handlers.features import REGISTRY as registry
 from handlers.router import Router
 from storage.conversations import ConversationState, save_state
 from storage.db import Database

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from handlers.confirmations import Outcome, apply_confirmation, pack_ids
 from handlers.context import Config
+from handlers.hours.confirmations import Outcome, apply_confirmation, pack_ids
 from handlers.router import Router
 from storage.db import Database
 from storage.staff import add_staff

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.catalog_import import import_demo
+from handlers.offers.catalog_import import import_demo
 from handlers.router import Router
 from storage.db import Database
 from storage.offers import create_provider_link, enrol

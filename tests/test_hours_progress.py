@@ -7,8 +7,8 @@ import io
 from PIL import Image
 
 from handlers.context import Config
-from handlers.progress import milestones_crossed
-from handlers.progress_picture import (
+from handlers.hours.progress import milestones_crossed
+from handlers.hours.progress_picture import (
     EMPTY_COLOUR,
     HEIGHT,
     KIND_COLOURS,

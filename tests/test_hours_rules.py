@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from handlers.hour_rules import (
+from handlers.hours.rules import (
     MAX_DAY_MINUTES,
     MAX_ENTRY_MINUTES,
     Refusal,

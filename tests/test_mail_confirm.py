@@ -18,8 +18,8 @@ import pytest_asyncio
 from bot.channels.email import EmailChannel, ImapWatcher
 from bot.outbox_sender import OutboxSender
 from bot.settings import Settings
-from handlers.catalog_import import import_demo
 from handlers.context import Config
+from handlers.offers.catalog_import import import_demo
 from handlers.router import Router
 from storage.db import Database
 from storage.offers import enrol

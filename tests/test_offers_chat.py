@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from handlers.catalog_import import import_demo
+from handlers.offers.catalog_import import import_demo
 from handlers.types import Reply
 from storage import offers as store
 from storage.db import Database
@@ -91,7 +91,7 @@ async def test_a_declined_offer_never_comes_back(chat: Chat, catalog: Database) 
 
 async def test_never_an_offer_80_km_away(chat: Chat, catalog: Database) -> None:
     """An offer that fits perfectly but lies in Antwerp (about 100 km) is never shown."""
-    from handlers.catalog_import import read_csv, write_records
+    from handlers.offers.catalog_import import read_csv, write_records
 
     text = (
         "external_id,title_nl,description_nl,kind,interests,provider_name,provider_email,"

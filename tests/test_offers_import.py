@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from handlers.catalog_import import (
+from handlers.offers.catalog_import import (
     DEMO_FILE,
     ImportFileError,
     import_demo,

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from handlers.calendar_ics import event_ics, fold_line
-from handlers.ranking import (
+from handlers.offers.calendar_ics import event_ics, fold_line
+from handlers.offers.ranking import (
     NEAR,
     Candidate,
     Seeker,

@@ -6,8 +6,8 @@ import random
 from dataclasses import replace
 from datetime import date
 
-from handlers.offers import candidate, find_suggestions, nearest_matches, top_suggestions
-from handlers.ranking import INTEREST_ORDER, Seeker, best, rank, with_variety
+from handlers.offers.cards import candidate, find_suggestions, nearest_matches, top_suggestions
+from handlers.offers.ranking import INTEREST_ORDER, Seeker, best, rank, with_variety
 from storage import offers as store
 from storage.clock import iso
 from storage.db import Database
@@ -111,7 +111,7 @@ async def test_nearest_matches_reach_beyond_the_radius(db: Database, clock: Cloc
 
 
 async def test_top_suggestions_for_other_features(db: Database, clock: Clock, chat) -> None:
-    from handlers.catalog_import import import_demo
+    from handlers.offers.catalog_import import import_demo
     from storage.people import get_person
     from tests.conftest import onboard_newcomer
 

@@ -7,7 +7,7 @@ as the scheduler runs them, with the test clock.
 
 from __future__ import annotations
 
-from handlers.reminders import remind_after_sessions, remind_sessions
+from handlers.reminders.ticks import remind_after_sessions, remind_sessions
 from handlers.router import Router
 from storage.conversations import ConversationState, save_state
 from storage.db import Database

@@ -8,7 +8,7 @@ import itertools
 import pytest
 from PIL import Image
 
-from handlers.progress_picture import (
+from handlers.hours.progress_picture import (
     EMPTY_COLOUR,
     HEIGHT,
     KIND_COLOURS,

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from bot.cli import main as cli_main
 from bot.cli_proof import verify
 from bot.settings import load_settings
-from handlers.proof import Verdict, new_code, normalise_code, verify_proof
+from handlers.hours.proof import Verdict, new_code, normalise_code, verify_proof
 from handlers.router import Router
 from storage.db import Database
 from tests.conftest import Chat, Clock

@@ -11,7 +11,7 @@ from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
-from handlers.proof_pdf import (
+from handlers.hours.proof_pdf import (
     FONT_DIR,
     ProofDocument,
     ProofEntry,

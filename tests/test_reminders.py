@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.outbox_sender import OutboxSender
 from handlers.context import Config, load_replies
-from handlers.reminders import (
+from handlers.reminders.ticks import (
     remind_after_sessions,
     remind_confirmers,
     remind_quiet,

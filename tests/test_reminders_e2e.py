@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handlers.context import Config
-from handlers.reminders import remind_quiet
+from handlers.reminders.ticks import remind_quiet
 from storage.delivery import unreachable_since
 from tests.e2e import E2E, say, tap, telegram  # noqa: F401
 from tests.fakes.telegram_api import FakeUser

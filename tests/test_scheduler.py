@@ -15,7 +15,8 @@ import pytest
 
 from bot.scheduler import Scheduler, lock_path_for
 from handlers.context import Config
-from handlers.reminders import TICKS, Tick, cron_hours
+from handlers.reminders.ticks import TICKS
+from handlers.ticks import Tick, cron_hours
 from storage.db import Database, Tx
 from tests.conftest import Clock
 

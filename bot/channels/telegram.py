@@ -34,7 +34,7 @@ from bot.app import Wiring, open_database, wire
 from bot.channels.telegram_limits import BULK, FloodLimiter, PTBRateLimiter, retry_seconds
 from bot.outbox_sender import DeliveryError
 from bot.settings import Settings
-from handlers.registry import registry
+from handlers.features import REGISTRY
 from handlers.types import Reply, Turn
 from i18n import LANGUAGES, translator
 from storage.clock import utcnow
@@ -106,7 +106,7 @@ def command_menu(locale: str) -> list[BotCommand]:
     t = translator(locale)
     return [
         BotCommand(command.name, t._(command.description)[:256])
-        for command in registry.commands.values()
+        for command in REGISTRY.commands.values()
         if command.description and command.roles is None
     ]
 

@@ -26,7 +26,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
+
+from handlers.fonts import pil_font
 
 __all__ = [
     "EMPTY_COLOUR",
@@ -419,8 +421,7 @@ def _draw_icon(
 # --------------------------------------------------------------------------- drawing
 
 
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    return ImageFont.load_default(size=size)
+_font = pil_font
 
 
 def _dashes(length: int, dash: int, gap: int) -> list[tuple[int, int]]:

@@ -10,12 +10,14 @@ from collections.abc import Callable
 from datetime import datetime
 
 from handlers.context import Config, Context, notify_person
-from handlers.progress_picture import KIND_COLOURS, HoursSlice, emoji_bar, render_progress
-from handlers.registry import N_, registry
+from handlers.hours.progress_picture import KIND_COLOURS, HoursSlice, emoji_bar, render_progress
+from handlers.registry import N_, Feature
 from handlers.types import Attachment, Button, Reply
 from i18n import Translator
 from storage.db import Tx
 from storage.hours import Totals, totals
+
+feature = Feature("handlers.hours.progress")
 
 QUARTERS = (1, 2, 3, 4)
 
@@ -127,12 +129,12 @@ async def progress_replies(ctx: Context) -> list[Reply]:
     ]
 
 
-@registry.command("progress", N_("See your hours"), roles={"newcomer"})
+@feature.command("progress", N_("See your hours"), roles={"newcomer"})
 async def progress_command(ctx: Context, _args: str) -> list[Reply]:
     ctx.finish()
     return await progress_replies(ctx)
 
 
-@registry.menu_item("progress", N_("📊 My progress"), order=30, roles={"newcomer"})
+@feature.menu_item("progress", N_("📊 My progress"), order=30, roles={"newcomer"})
 async def progress_menu(ctx: Context) -> list[Reply]:
     return await progress_replies(ctx)

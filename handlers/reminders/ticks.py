@@ -19,21 +19,22 @@ for 14 days gets two ideas, at most once a week; a buddy with no meeting for 14 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from handlers.buddies import plan_reminder_key, when_text
 from handlers.common import rows, stale_button
-from handlers.confirmations import all_button, answer_buttons, name_of
 from handlers.context import Config, Context, notify_person
-from handlers.hour_rules import DURATION_BUTTONS, entry_line, hours_text
-from handlers.hours import quick_log_buttons
-from handlers.offers import map_url, top_suggestions
-from handlers.progress import celebrate, counted_minutes
-from handlers.registry import N_, registry
+from handlers.hours.confirmations import all_button, answer_buttons, name_of
+from handlers.hours.log import quick_log_buttons
+from handlers.hours.progress import celebrate, counted_minutes
+from handlers.hours.rules import DURATION_BUTTONS, entry_line, hours_text
+from handlers.offers.cards import map_url, top_suggestions
+from handlers.people.buddies import plan_reminder_key, when_text
+from handlers.registry import N_, Feature
 from handlers.schedule import next_sessions
+from handlers.ticks import Tick
 from handlers.types import Button, Reply
 from handlers.vocab import KINDS
 from i18n import Translator
@@ -44,6 +45,8 @@ from storage.hours import HourEntry, get_entry
 from storage.offers import Offer
 from storage.people import Person, get_person
 
+feature = Feature("handlers.reminders.ticks")
+
 QUIET_FROM = time(21, 0)
 QUIET_UNTIL = time(8, 0)
 QUIET_DAYS = 14  # no hours (newcomer) or no meeting (buddy) for this long: a nudge
@@ -53,7 +56,6 @@ AFTER_LOOKBACK = timedelta(hours=36)  # sessions that ended this recently get "h
 AFTER_MEETING = timedelta(hours=1)  # a planned buddy meeting is "over" this long after its start
 MAX_CONFIRM_LISTED = 5
 PAUSE = timedelta(days=7)
-DST_UNSAFE_HOUR = 2  # 02:00–03:00 local does not exist once a year and happens twice once
 
 KIND_LABELS = {
     "session": N_("📅 Before an activity"),
@@ -68,36 +70,6 @@ ROLE_KINDS = {
 }
 
 Build = Callable[[Translator], list[Reply]]
-
-
-# --- ticks -----------------------------------------------------------------------------------
-def cron_hours(spec: str) -> set[int]:
-    """The hours a cron `hour` field names: '*', '8', '8-20', '*/2', '8-20/4', '9,17'."""
-    hours: set[int] = set()
-    for part in spec.replace(" ", "").split(","):
-        span, _, step_text = part.partition("/")
-        step = int(step_text) if step_text else 1
-        if span == "*":
-            first, last = 0, 23
-        elif "-" in span:
-            first, last = (int(value) for value in span.split("-", 1))
-        else:
-            first = last = int(span)
-        hours.update(range(first, last + 1, step))
-    return hours
-
-
-@dataclass(frozen=True)
-class Tick:
-    """A job the scheduler runs on a cron in local time: `run(tx, config, now)` → queued."""
-
-    name: str
-    cron: Mapping[str, str]  # APScheduler CronTrigger fields, e.g. {"hour": "17", "minute": "0"}
-    run: Callable[[Tx, Config, datetime], Awaitable[int]] = field(compare=False)
-
-    def __post_init__(self) -> None:
-        if DST_UNSAFE_HOUR in cron_hours(self.cron.get("hour", "*")):
-            raise ValueError(f"tick {self.name!r} may run between 02:00 and 03:00 (DST gap)")
 
 
 # --- the rules every reminder follows --------------------------------------------------------
@@ -312,7 +284,7 @@ async def remind_after_meetings(round_: Round) -> None:
 
 
 # --- quiet for two weeks ---------------------------------------------------------------------
-def newcomer_nudge(name: str | None, ideas: list[Offer], can_browse: bool) -> Build:
+def newcomer_nudge(name: str | None, ideas: list[Offer]) -> Build:
     def build(t: Translator) -> list[Reply]:
         who = name or t._("there")
         if ideas:
@@ -325,9 +297,10 @@ def newcomer_nudge(name: str | None, ideas: list[Offer], can_browse: bool) -> Bu
         else:
             lines = [t._("👋 Hello {name}! It has been two weeks. Shall we find something "
                           "for you?", name=who)]  # fmt: skip
-        buttons = [Button(label=t._("⏱️ Log hours"), data="m:log")]
-        if can_browse:
-            buttons.insert(0, Button(label=t._("🔎 Ideas"), data="m:offers"))
+        buttons = [
+            Button(label=t._("🔎 Ideas"), data="m:offers"),
+            Button(label=t._("⏱️ Log hours"), data="m:log"),
+        ]
         return [Reply(text="\n".join(lines), buttons=[buttons])]
 
     return build
@@ -353,7 +326,6 @@ async def remind_quiet(tx: Tx, config: Config, now: datetime) -> int:
     before = now - timedelta(days=QUIET_DAYS)
     week = _week(round_.local_today)
     last = await store.last_reminded(tx, "nudge")
-    can_browse = "offers" in registry.menu
     for quiet in await store.quiet_newcomers(tx, before):
         person_id = quiet.person_id
         if (at := last.get(person_id)) is not None and now - at < NUDGE_EVERY:
@@ -366,7 +338,7 @@ async def remind_quiet(tx: Tx, config: Config, now: datetime) -> int:
         ideas = (await top_suggestions(tx, config, person, now, limit=2))[:2]
         key = f"reminder:nudge:{person_id}:{week}"
         if await round_.send(person_id, "nudge", key,
-                             newcomer_nudge(person.display_name, ideas, can_browse)):
+                             newcomer_nudge(person.display_name, ideas)):
             last[person_id] = now  # fmt: skip
     for pair in await store.quiet_pairs(tx, before):
         if (at := last.get(pair.buddy_id)) is not None and now - at < NUDGE_EVERY:
@@ -470,12 +442,12 @@ async def reminders_screen(ctx: Context, edit: bool = False) -> list[Reply]:
     return [Reply(text=f"{status}\n{quiet}", buttons=rows, edit=edit)]
 
 
-@registry.command("reminders", N_("Turn reminders on or off"))
+@feature.command("reminders", N_("Turn reminders on or off"))
 async def reminders_command(ctx: Context, _args: str) -> list[Reply]:
     return await reminders_screen(ctx)
 
 
-@registry.action("rm")
+@feature.action("rm")
 async def reminders_action(ctx: Context, args: list[str]) -> list[Reply]:
     settings = await store.get_settings(ctx.tx, ctx.person.id)
     kinds = kinds_for(ctx.person)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -23,11 +22,11 @@ from fpdf import FPDF, FontFace
 from fpdf.enums import TableBordersLayout
 from pydantic import BaseModel, Field
 
-from handlers.progress_picture import format_hours
+from handlers.fonts import FONT_DIR
+from handlers.hours.progress_picture import format_hours
 
 __all__ = ["FONT_DIR", "ProofDocument", "ProofEntry", "format_hours_nl", "render_proof_pdf"]
 
-FONT_DIR = Path(__file__).resolve().parent / "assets" / "fonts"
 _TZ = ZoneInfo("Europe/Brussels")
 
 _SANS = "NotoSans"

@@ -12,9 +12,10 @@ from zoneinfo import ZoneInfo
 import segno
 
 from handlers.common import int_arg, menu_replies, rows, stale_button
-from handlers.confirmations import name_of
 from handlers.context import Context, notify_person
-from handlers.hour_rules import (
+from handlers.hours.confirmations import name_of
+from handlers.hours.log import _day_label, refusal_text, save_entry
+from handlers.hours.rules import (
     BUDDY_ACTIVITIES,
     DAY_CHOICES,
     MAX_INPUT,
@@ -22,8 +23,7 @@ from handlers.hour_rules import (
     check_minutes,
     hours_text,
 )
-from handlers.hours import _day_label, refusal_text, save_entry
-from handlers.registry import N_, Input, registry
+from handlers.registry import N_, Feature, Input
 from handlers.types import Attachment, Button, Reply
 from i18n import Translator
 from storage.buddies import (
@@ -47,6 +47,8 @@ from storage.buddies import (
 )
 from storage.people import get_person
 from storage.staff import staff_for_person
+
+feature = Feature("handlers.people.buddies")
 
 START_PREFIX = "pair-"
 MAX_LISTED_BUDDIES = 40
@@ -96,7 +98,7 @@ async def invite_replies(ctx: Context, buddy_id: int | None = None) -> list[Repl
     return [Reply(text=text, image=image)]
 
 
-@registry.action("bi")
+@feature.action("bi")
 async def invite_action(ctx: Context, args: list[str]) -> list[Reply]:
     """`bi`: a buddy's own invite; `bi:<buddy id>`: staff invite for a buddy of their network."""
     if not args and ctx.person.role == "buddy":
@@ -145,7 +147,7 @@ def _problem_text(ctx: Context, problem: ClaimResult) -> str:
     return ctx._("🤔 I do not know this buddy link. Ask your buddy for a new one.")
 
 
-@registry.start_param(START_PREFIX)
+@feature.start_param(START_PREFIX)
 async def pair_link(ctx: Context, code: str) -> list[Reply]:
     if not CODE_SHAPE.match(code):
         return [Reply(text=_problem_text(ctx, ClaimResult.UNKNOWN))]
@@ -178,7 +180,7 @@ async def _agree_prompt(ctx: Context) -> list[Reply]:
     ]  # fmt: skip
 
 
-@registry.step("bp", _agree_prompt)
+@feature.step("bp", _agree_prompt)
 async def agree_answer(ctx: Context, given: Input) -> list[Reply]:
     code = str(ctx.state.data.get("invite", ""))
     if given.args == ("no",):
@@ -230,7 +232,7 @@ async def _who_prompt(ctx: Context) -> list[Reply]:
     return [Reply(text=ctx._("👥 Who did you meet?"), buttons=rows(buttons))]
 
 
-@registry.step("bw", _who_prompt)
+@feature.step("bw", _who_prompt)
 async def who_answer(ctx: Context, given: Input) -> list[Reply]:
     ref = int_arg(given.args[0]) if len(given.args) == 1 else None
     pair = await active_pair_of(ctx.tx, ref, ctx.person.id) if ref is not None else None
@@ -249,7 +251,7 @@ async def _what_prompt(ctx: Context) -> list[Reply]:
     return [Reply(text=ctx._("🎯 What did you do together?"), buttons=rows(buttons, 3))]
 
 
-@registry.step("ba", _what_prompt)
+@feature.step("ba", _what_prompt)
 async def what_answer(ctx: Context, given: Input) -> list[Reply]:
     if len(given.args) != 1 or given.args[0] not in BUDDY_ACTIVITIES:
         return [Reply(text=ctx._("☝️ Please use the buttons.")), *await ctx.reprompt()]
@@ -296,7 +298,7 @@ async def _plan_pair(ctx: Context, pair_id: object) -> BuddyPair | None:
     return pair
 
 
-@registry.action("bm")
+@feature.action("bm")
 async def plan_action(ctx: Context, args: list[str]) -> list[Reply]:
     """`bm`: start planning a meeting (a buddy with at least one newcomer)."""
     mine = await _my_pairs(ctx)
@@ -317,7 +319,7 @@ async def _plan_who_prompt(ctx: Context) -> list[Reply]:
     return [Reply(text=ctx._("👥 Who do you want to meet?"), buttons=rows(buttons))]
 
 
-@registry.step("bn", _plan_who_prompt)
+@feature.step("bn", _plan_who_prompt)
 async def plan_who_answer(ctx: Context, given: Input) -> list[Reply]:
     pair = await _plan_pair(ctx, given.args[0]) if len(given.args) == 1 else None
     if pair is None:
@@ -336,7 +338,7 @@ async def _plan_day_prompt(ctx: Context) -> list[Reply]:
     return [Reply(text=ctx._("📅 Which day do you meet?"), buttons=rows(days, 3))]
 
 
-@registry.step("bd", _plan_day_prompt)
+@feature.step("bd", _plan_day_prompt)
 async def plan_day_answer(ctx: Context, given: Input) -> list[Reply]:
     ahead = int_arg(given.args[0], 4) if len(given.args) == 1 else None
     if ahead is None:
@@ -366,7 +368,7 @@ async def _plan_time_prompt(ctx: Context) -> list[Reply]:
     return [Reply(text=text, buttons=rows(buttons, 4))]
 
 
-@registry.step("bt", _plan_time_prompt)
+@feature.step("bt", _plan_time_prompt)
 async def plan_time_answer(ctx: Context, given: Input) -> list[Reply]:
     if given.pressed:
         raw = given.args[0] if len(given.args) == 1 else ""
@@ -406,7 +408,7 @@ async def plan_time_answer(ctx: Context, given: Input) -> list[Reply]:
     return await menu_replies(ctx, done)
 
 
-@registry.action("bx")
+@feature.action("bx")
 async def cancel_plan_action(ctx: Context, args: list[str]) -> list[Reply]:
     """`bx:<meeting id>`: the buddy cancels a meeting that has not started; the newcomer is
     told."""
@@ -443,7 +445,7 @@ async def _own_meeting(ctx: Context, args: list[str]) -> PlannedMeeting | None:
     return meeting
 
 
-@registry.action("bl")
+@feature.action("bl")
 async def log_planned_action(ctx: Context, args: list[str]) -> list[Reply]:
     """`bl:<meeting id>:<minutes>`: one tap from "how did it go?" after a planned meeting. It
     fills who, how long and which day of the buddy's meeting log; "what" is the next tap."""
@@ -509,7 +511,7 @@ async def buddy_overview(ctx: Context) -> list[Reply]:
     return [Reply(text="\n".join([head, *lines]), buttons=buttons)]
 
 
-@registry.command("buddy", N_("Your buddy"), roles={"newcomer", "buddy", "staff"})
+@feature.command("buddy", N_("Your buddy"), roles={"newcomer", "buddy", "staff"})
 async def buddy_command(ctx: Context, _args: str) -> list[Reply]:
     ctx.finish()
     if ctx.person.role == "staff":
@@ -517,6 +519,6 @@ async def buddy_command(ctx: Context, _args: str) -> list[Reply]:
     return await buddy_overview(ctx)
 
 
-@registry.menu_item("buddy", N_("🤝 Buddy"), order=50, roles={"newcomer", "buddy"})
+@feature.menu_item("buddy", N_("🤝 Buddy"), order=50, roles={"newcomer", "buddy"})
 async def buddy_menu(ctx: Context) -> list[Reply]:
     return await buddy_overview(ctx)

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from handlers.calendar_ics import event_ics
 from handlers.common import int_arg, stale_button
 from handlers.context import Config, Context
-from handlers.ranking import (
+from handlers.offers.calendar_ics import event_ics
+from handlers.offers.ranking import (
     VARIETY_WINDOW,
     Candidate,
     Needs,
@@ -35,7 +35,7 @@ from handlers.ranking import (
     order_key,
     with_variety,
 )
-from handlers.registry import N_, registry
+from handlers.registry import N_, Feature
 from handlers.schedule import next_sessions, slot_bits
 from handlers.types import Attachment, Button, Reply
 from handlers.vocab import INTERESTS, KINDS, dutch_icons
@@ -47,6 +47,8 @@ from storage.networks import municipality_for_postcode
 from storage.offers import Offer
 from storage.people import Person
 from storage.postcodes import haversine_km
+
+feature = Feature("handlers.offers.cards")
 
 SUGGESTIONS = 10  # ranked exactly per look-up; every ➡️ looks up again without the seen
 FIRST_RING_KM = 5.0
@@ -376,12 +378,12 @@ async def start_offers(ctx: Context) -> list[Reply]:
     return await show_next(ctx, seen=[], fresh=True)
 
 
-@registry.command("offers", N_("Find activities"))
+@feature.command("offers", N_("Find activities"))
 async def offers_command(ctx: Context, _args: str) -> list[Reply]:
     return await start_offers(ctx)
 
 
-@registry.menu_item("offers", N_("🔎 Find activities"), order=10, roles={"newcomer"})
+@feature.menu_item("offers", N_("🔎 Find activities"), order=10, roles={"newcomer"})
 async def offers_menu(ctx: Context) -> list[Reply]:
     return await start_offers(ctx)
 
@@ -416,7 +418,7 @@ def _gone(ctx: Context) -> Reply:
 
 
 # --- 👎 ➡️ -----------------------------------------------------------------------------------
-@registry.action("ax")
+@feature.action("ax")
 async def another(ctx: Context, args: list[str]) -> list[Reply]:
     if args == ["0"] and ctx.person.role == "newcomer":
         return await show_next(ctx, seen=[], fresh=False, edit=True)
@@ -427,7 +429,7 @@ async def another(ctx: Context, args: list[str]) -> list[Reply]:
     return await show_next(ctx, seen=seen, fresh=False, edit=True)
 
 
-@registry.action("an")
+@feature.action("an")
 async def not_for_me(ctx: Context, args: list[str]) -> list[Reply]:
     offer = await _offer_for(ctx, args)
     if offer is None:
@@ -439,7 +441,7 @@ async def not_for_me(ctx: Context, args: list[str]) -> list[Reply]:
 
 
 # --- 📅 ☎️ -----------------------------------------------------------------------------------
-@registry.action("ac")
+@feature.action("ac")
 async def calendar(ctx: Context, args: list[str]) -> list[Reply]:
     offer = await _offer_for(ctx, args)
     if offer is None:
@@ -485,7 +487,7 @@ def contact_text(t: Translator, provider: store.Provider, offer: Offer) -> str:
     return "\n".join(lines)
 
 
-@registry.action("ak")
+@feature.action("ak")
 async def contact(ctx: Context, args: list[str]) -> list[Reply]:
     offer = await _offer_for(ctx, args)
     if offer is None:
@@ -530,7 +532,7 @@ async def _tell_provider(ctx: Context, offer: Offer, key: str, purpose: str, bui
     return True
 
 
-@registry.action("ay")
+@feature.action("ay")
 async def want_to_go(ctx: Context, args: list[str]) -> list[Reply]:
     offer = await _offer_for(ctx, args)
     if offer is None:
@@ -603,13 +605,13 @@ async def my_offers(ctx: Context) -> list[Reply]:
     return [Reply(text="\n".join(lines), buttons=buttons)]
 
 
-@registry.command("myoffers", N_("My activities"))
+@feature.command("myoffers", N_("My activities"))
 async def my_offers_command(ctx: Context, _args: str) -> list[Reply]:
     ctx.finish()
     return await my_offers(ctx)
 
 
-@registry.action("al")
+@feature.action("al")
 async def my_offers_action(ctx: Context, args: list[str]) -> list[Reply]:
     if args:
         return await stale_button(ctx)
@@ -627,7 +629,7 @@ async def _own_enrolment(ctx: Context, args: list[str]) -> tuple[store.Enrolment
     return None if offer is None else (enrolment, offer)
 
 
-@registry.action("aq")
+@feature.action("aq")
 async def ask_cancel(ctx: Context, args: list[str]) -> list[Reply]:
     found = await _own_enrolment(ctx, args)
     if found is None:
@@ -646,7 +648,7 @@ async def ask_cancel(ctx: Context, args: list[str]) -> list[Reply]:
     ]
 
 
-@registry.action("ar")
+@feature.action("ar")
 async def cancel(ctx: Context, args: list[str]) -> list[Reply]:
     found = await _own_enrolment(ctx, args)
     if found is None:
@@ -663,7 +665,7 @@ async def cancel(ctx: Context, args: list[str]) -> list[Reply]:
 
 
 # --- provider deep link ------------------------------------------------------------------------
-@registry.start_param("prov-", before_onboarding=True)
+@feature.start_param("prov-", before_onboarding=True)
 async def provider_link(ctx: Context, code: str) -> list[Reply]:
     valid = 8 <= len(code) <= 40 and all(ch.isalnum() or ch in "-_" for ch in code)
     provider_id = await store.provider_for_link(ctx.tx, code, ctx.now) if valid else None

@@ -7,14 +7,16 @@ import json
 from typing import Any
 
 from handlers.context import Context
-from handlers.onboarding import privacy_text
-from handlers.registry import N_, registry
+from handlers.people.onboarding import privacy_text
+from handlers.registry import N_, Feature
 from handlers.types import Attachment, Button, Reply
 from storage.db import Tx
 from storage.people import delete_person, person_tables
 
+feature = Feature("handlers.people.privacy")
 
-@registry.command("privacy", N_("How we use your data"), needs_onboarding=False)
+
+@feature.command("privacy", N_("How we use your data"), needs_onboarding=False)
 async def privacy_command(ctx: Context, _args: str) -> list[Reply]:
     return [Reply(text=privacy_text(ctx))]
 
@@ -56,7 +58,7 @@ def _plain(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-@registry.command("mydata", N_("See all your data"), needs_onboarding=False)
+@feature.command("mydata", N_("See all your data"), needs_onboarding=False)
 async def mydata_command(ctx: Context, _args: str) -> list[Reply]:
     document = await export_person(ctx.tx, ctx.person.id)
     content = json.dumps(document, ensure_ascii=False, indent=2, default=str).encode()
@@ -70,7 +72,7 @@ async def mydata_command(ctx: Context, _args: str) -> list[Reply]:
     ]
 
 
-@registry.command("forget", N_("Delete all your data"), needs_onboarding=False)
+@feature.command("forget", N_("Delete all your data"), needs_onboarding=False)
 async def forget_command(ctx: Context, _args: str) -> list[Reply]:
     return [
         Reply(
@@ -87,7 +89,7 @@ async def forget_command(ctx: Context, _args: str) -> list[Reply]:
     ]
 
 
-@registry.action("fg", needs_onboarding=False)
+@feature.action("fg", needs_onboarding=False)
 async def forget_answer(ctx: Context, args: list[str]) -> list[Reply]:
     if args == ["yes"]:
         locale_text = ctx._("🗑️ Done. We deleted your data. Type /start to begin again.")

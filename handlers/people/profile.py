@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from handlers.common import rows
 from handlers.context import Context
-from handlers.onboarding import steps_for
-from handlers.registry import N_, registry
+from handlers.people.onboarding import steps_for
+from handlers.registry import N_, Feature
 from handlers.types import Button, Reply
 from handlers.vocab import AVAILABILITY, DUTCH_LEVELS, INTERESTS, dutch_icons
 from i18n import BY_CODE
+
+feature = Feature("handlers.people.profile")
 
 FIELD_LABELS = {
     "on": N_("👤 Name"),
@@ -66,18 +68,18 @@ async def profile_replies(ctx: Context) -> list[Reply]:
     ]
 
 
-@registry.command("profile", N_("See or change your profile"))
+@feature.command("profile", N_("See or change your profile"))
 async def profile_command(ctx: Context, _args: str) -> list[Reply]:
     ctx.finish()
     return await profile_replies(ctx)
 
 
-@registry.menu_item("profile", N_("🪪 Profile"), order=80)
+@feature.menu_item("profile", N_("🪪 Profile"), order=80)
 async def profile_menu(ctx: Context) -> list[Reply]:
     return await profile_replies(ctx)
 
 
-@registry.action("pf")
+@feature.action("pf")
 async def profile_field(ctx: Context, args: list[str]) -> list[Reply]:
     allowed = {*steps_for(ctx.person.role), "ol"}
     if len(args) != 1 or args[0] not in allowed:

@@ -2,7 +2,7 @@
 
 A newcomer logs for an offer they joined, for a meeting with their buddy, or for "something
 else" (self-declared, shown apart). A buddy logs a meeting for their newcomer (the steps of
-that flow are in `handlers.buddies`; they share "how long", "which day", "add again?" and the
+that flow are in `handlers.people.buddies`; they share "how long", "which day", "add again?" and the
 saving here). Draft data in the conversation state:
 
     mode  "n" (a newcomer logs) or "b" (a buddy logs)
@@ -15,14 +15,16 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from handlers.common import int_arg, menu_replies, rows, stale_button
-from handlers.confirmations import (
+from handlers.context import Context
+from handlers.hours.confirmations import (
     buddy_name_of,
     name_of,
     offer_confirmer,
     request_confirmation,
 )
-from handlers.context import Context
-from handlers.hour_rules import (
+from handlers.hours.progress import celebrate, counted_minutes
+from handlers.hours.progress_picture import emoji_bar
+from handlers.hours.rules import (
     DAY_CHOICES,
     DURATION_BUTTONS,
     Refusal,
@@ -34,9 +36,7 @@ from handlers.hour_rules import (
     parse_day,
     parse_duration,
 )
-from handlers.progress import celebrate, counted_minutes
-from handlers.progress_picture import emoji_bar
-from handlers.registry import N_, Input, registry
+from handlers.registry import N_, Feature, Input
 from handlers.types import Button, Reply
 from handlers.vocab import KINDS
 from i18n import Translator
@@ -53,6 +53,8 @@ from storage.hours import (
     undo_entry,
 )
 from storage.people import get_person
+
+feature = Feature("handlers.hours.log")
 
 MAX_TITLE = 40  # characters of an offer title on a button
 LISTED = 10  # entries in "my hours"
@@ -94,18 +96,18 @@ async def start_log(ctx: Context) -> list[Reply]:
     ctx.finish()
     ctx.state.flow = "log"
     if ctx.person.role == "buddy":
-        from handlers.buddies import start_meeting
+        from handlers.people.buddies import start_meeting
 
         return await start_meeting(ctx)
     return await ctx.goto("hl", mode="n")
 
 
-@registry.command("log", N_("Log your hours"), roles={"newcomer", "buddy"})
+@feature.command("log", N_("Log your hours"), roles={"newcomer", "buddy"})
 async def log_command(ctx: Context, _args: str) -> list[Reply]:
     return await start_log(ctx)
 
 
-@registry.menu_item("log", N_("⏱️ Log hours"), order=20, roles={"newcomer", "buddy"})
+@feature.menu_item("log", N_("⏱️ Log hours"), order=20, roles={"newcomer", "buddy"})
 async def log_menu(ctx: Context) -> list[Reply]:
     return await start_log(ctx)
 
@@ -126,7 +128,7 @@ async def _activity_prompt(ctx: Context) -> list[Reply]:
     return [Reply(text=ctx._("⏱️ What did you do?"), buttons=buttons)]
 
 
-@registry.step("hl", _activity_prompt)
+@feature.step("hl", _activity_prompt)
 async def activity_answer(ctx: Context, given: Input) -> list[Reply]:
     args = given.args
     if args == ("x",):
@@ -157,7 +159,7 @@ async def _kind_prompt(ctx: Context) -> list[Reply]:
     return [Reply(text=ctx._("✨ What kind of activity was it?"), buttons=rows(buttons))]
 
 
-@registry.step("hk", _kind_prompt)
+@feature.step("hk", _kind_prompt)
 async def kind_answer(ctx: Context, given: Input) -> list[Reply]:
     if len(given.args) == 1 and given.args[0] in other_kinds():
         return await ctx.goto("hh", src="other", ref=None, kind=given.args[0])
@@ -178,7 +180,7 @@ async def _duration_prompt(ctx: Context) -> list[Reply]:
     return [Reply(text=text, buttons=keyboard)]
 
 
-@registry.step("hh", _duration_prompt)
+@feature.step("hh", _duration_prompt)
 async def duration_answer(ctx: Context, given: Input) -> list[Reply]:
     if given.args == ("day",) and ctx.state.data.get("mode") == "b":
         return await ctx.goto("hd")
@@ -213,7 +215,7 @@ async def _day_prompt(ctx: Context) -> list[Reply]:
     return [Reply(text=text, buttons=[first, *rows(earlier, 3)], edit=True)]
 
 
-@registry.step("hd", _day_prompt)
+@feature.step("hd", _day_prompt)
 async def day_answer(ctx: Context, given: Input) -> list[Reply]:
     if given.args == ("more",):
         ctx.state.data["more"] = True
@@ -255,7 +257,7 @@ async def _again_prompt(ctx: Context) -> list[Reply]:
     ]  # fmt: skip
 
 
-@registry.step("ha", _again_prompt)
+@feature.step("ha", _again_prompt)
 async def again_answer(ctx: Context, given: Input) -> list[Reply]:
     if given.args == ("yes",):
         ctx.state.data["again"] = True
@@ -371,7 +373,7 @@ async def _saved(ctx: Context, entry: HourEntry, by_buddy: bool) -> list[Reply]:
 
 
 # --- undo and my hours ---------------------------------------------------------------------
-@registry.action("hu")
+@feature.action("hu")
 async def undo_action(ctx: Context, args: list[str]) -> list[Reply]:
     entry_id = (int_arg(args[0]) if len(args) == 1 else None) or 0
     entry = await get_entry(ctx.tx, entry_id) if entry_id else None
@@ -394,7 +396,7 @@ async def my_hours_lines(ctx: Context, entries: list[HourEntry]) -> list[str]:
     ]
 
 
-@registry.action("hm")
+@feature.action("hm")
 async def my_hours_action(ctx: Context, args: list[str]) -> list[Reply]:
     if args or ctx.person.role != "newcomer":
         return await stale_button(ctx)
@@ -427,7 +429,7 @@ def quick_log_buttons(t: Translator, source: str, ref: int, day: date) -> list[l
     )  # fmt: skip
 
 
-@registry.action("hq")
+@feature.action("hq")
 async def quick_log_action(ctx: Context, args: list[str]) -> list[Reply]:
     if (
         ctx.person.role != "newcomer"

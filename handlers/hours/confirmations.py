@@ -17,9 +17,9 @@ from enum import StrEnum
 
 from handlers.common import int_arg, stale_button
 from handlers.context import Config, Context, dump_replies, notify_person
-from handlers.hour_rules import entry_line, hours_text
-from handlers.progress import celebrate, counted_minutes
-from handlers.registry import N_, Input, registry
+from handlers.hours.progress import celebrate, counted_minutes
+from handlers.hours.rules import entry_line, hours_text
+from handlers.registry import N_, Feature, Input
 from handlers.types import MAX_BUTTON_DATA, Button, Reply
 from i18n import Translator, translator
 from storage import outbox
@@ -38,6 +38,8 @@ from storage.hours import (
 from storage.offers import provider_contact_person
 from storage.people import Person, get_person
 from storage.staff import list_staff
+
+feature = Feature("handlers.hours.confirmations")
 
 MAX_NOTE = 500
 MAX_LISTED = 10
@@ -343,7 +345,7 @@ async def _more_waiting(ctx: Context) -> list[Reply]:
                                     "⏳ {n} more to confirm: /confirm", len(waiting)))]
 
 
-@registry.action("hc", needs_onboarding=False)
+@feature.action("hc", needs_onboarding=False)
 async def confirm_action(ctx: Context, args: list[str]) -> list[Reply]:
     if len(args) != 2 or args[0] not in ("ok", "no", "all"):
         return await stale_button(ctx)
@@ -405,7 +407,7 @@ def _request_reply(ctx: Context, entry: HourEntry, logger: Person | None,
     return Reply(text=text, buttons=[answer_buttons(ctx.t, entry, ctx.person.id)])
 
 
-@registry.command("confirm", N_("Confirm hours"), needs_onboarding=False)
+@feature.command("confirm", N_("Confirm hours"), needs_onboarding=False)
 async def confirm_command(ctx: Context, _args: str) -> list[Reply]:
     ctx.finish()
     waiting = await pending_for_confirmer(ctx.tx, ctx.person.id)
@@ -434,7 +436,7 @@ async def _note_prompt(ctx: Context) -> list[Reply]:
     return [Reply(text=text, buttons=[[Button(label=ctx._("⏭️ Skip"), data="hn:skip")]])]
 
 
-@registry.step("hn", _note_prompt, needs_consent=False)
+@feature.step("hn", _note_prompt, needs_consent=False)
 async def note_answer(ctx: Context, given: Input) -> list[Reply]:
     if given.pressed and given.args != ("skip",):
         return await ctx.reprompt()
@@ -448,7 +450,7 @@ async def note_answer(ctx: Context, given: Input) -> list[Reply]:
     return [Reply(text=ctx._("🙏 Thank you. We passed it on."))]
 
 
-@registry.action("hw")
+@feature.action("hw")
 async def dispute_reply_action(ctx: Context, args: list[str]) -> list[Reply]:
     """The logger of a disputed entry: tell their side (`s`) or remove it (`r`)."""
     ids = _ids(args[1], limit=1) if len(args) == 2 and args[0] in ("s", "r") else None

@@ -24,7 +24,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from handlers.common import int_arg
-from handlers.ranking import KIND_INTEREST, interest_bits
+from handlers.offers.ranking import KIND_INTEREST, interest_bits
 from handlers.schedule import DAYS, day_index, last_day, parse_schedule, slot_bits, slots_of
 from handlers.vocab import INTERESTS, KINDS
 from i18n import LOCALES
@@ -34,7 +34,7 @@ from storage.db import Database, Tx
 from storage.networks import find_network
 from storage.postcodes import fold, postcodes
 
-DEMO_FILE = Path(__file__).resolve().parent.parent / "data" / "demo" / "offers.csv"
+DEMO_FILE = Path(__file__).resolve().parents[2] / "data" / "demo" / "offers.csv"
 TZ = ZoneInfo("Europe/Brussels")
 
 REQUIRED_COLUMNS = ("external_id", "title_nl", "kind", "postcode", "dutch_level")

@@ -15,9 +15,9 @@ from enum import StrEnum
 from pydantic import BaseModel
 
 from handlers.context import Config, Context
-from handlers.hour_rules import BUDDY_ACTIVITIES
-from handlers.proof_pdf import ProofDocument, ProofEntry, render_proof_pdf
-from handlers.registry import N_, Input, registry
+from handlers.hours.proof_pdf import ProofDocument, ProofEntry, render_proof_pdf
+from handlers.hours.rules import BUDDY_ACTIVITIES
+from handlers.registry import N_, Feature, Input
 from handlers.types import Attachment, Button, Reply
 from i18n import translator
 from storage.db import Tx
@@ -32,6 +32,8 @@ from storage.hours import (
 )
 from storage.networks import get_network
 from storage.people import Person
+
+feature = Feature("handlers.hours.proof")
 
 CODE_PREFIX = "MDN"
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base 32: no I, L, O, U
@@ -187,7 +189,7 @@ async def _name_prompt(ctx: Context) -> list[Reply]:
     return [Reply(text=text, buttons=buttons)]
 
 
-@registry.step("pn", _name_prompt)
+@feature.step("pn", _name_prompt)
 async def name_answer(ctx: Context, given: Input) -> list[Reply]:
     if given.pressed:
         if given.args != ("me",) or not ctx.person.display_name:
@@ -207,11 +209,11 @@ async def name_answer(ctx: Context, given: Input) -> list[Reply]:
     return [Reply(text=text, document=document)]
 
 
-@registry.command("proof", N_("Get the proof of your hours"), roles={"newcomer"})
+@feature.command("proof", N_("Get the proof of your hours"), roles={"newcomer"})
 async def proof_command(ctx: Context, _args: str) -> list[Reply]:
     return await start_proof(ctx)
 
 
-@registry.menu_item("proof", N_("📄 Proof"), order=40, roles={"newcomer"})
+@feature.menu_item("proof", N_("📄 Proof"), order=40, roles={"newcomer"})
 async def proof_menu(ctx: Context) -> list[Reply]:
     return await start_proof(ctx)

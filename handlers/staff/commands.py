@@ -10,12 +10,20 @@ from datetime import timedelta
 
 from handlers.common import stale_button
 from handlers.context import Context
-from handlers.digest import Week, last_complete_week, named_week, network_figures, short_replies
-from handlers.digest import week_of as _week_of
-from handlers.registry import N_, registry
+from handlers.registry import N_, Feature
+from handlers.staff.digest import (
+    Week,
+    last_complete_week,
+    named_week,
+    network_figures,
+    short_replies,
+)
+from handlers.staff.digest import week_of as _week_of
 from handlers.types import Button, Reply
 from storage.networks import get_network
 from storage.staff import StaffAccount, staff_for_person
+
+feature = Feature("handlers.staff.commands")
 
 MAX_WEEKS_BACK = 104
 
@@ -58,7 +66,7 @@ def _allowed_week(ctx: Context, text: str) -> Week | None:
     return week
 
 
-@registry.command("digest", N_("Figures of your network"), needs_onboarding=False,
+@feature.command("digest", N_("Figures of your network"), needs_onboarding=False,
                   roles={"staff"})  # fmt: skip
 async def digest_command(ctx: Context, args: str) -> list[Reply]:
     account = await _account(ctx)
@@ -75,7 +83,7 @@ async def digest_command(ctx: Context, args: str) -> list[Reply]:
     return await _digest(ctx, account, week)
 
 
-@registry.action("dg", needs_onboarding=False)
+@feature.action("dg", needs_onboarding=False)
 async def digest_week_action(ctx: Context, args: list[str]) -> list[Reply]:
     account = await _account(ctx)
     week = _allowed_week(ctx, args[0]) if len(args) == 1 and len(args[0]) <= 10 else None

@@ -11,13 +11,15 @@ from dataclasses import replace
 
 from handlers.common import menu_replies, rows
 from handlers.context import Context
-from handlers.registry import N_, Input, registry
+from handlers.registry import N_, Feature, Input
 from handlers.types import Button, Reply
 from handlers.vocab import AVAILABILITY, DUTCH_LEVELS, INTERESTS, TRAVEL_KM, dutch_icons
 from i18n import BY_CODE, LANGUAGES, locale_from_telegram, ordered_for
 from storage.networks import municipality_for_postcode, network_for_postcode
 from storage.people import update_person
 from storage.postcodes import postcodes
+
+feature = Feature("handlers.people.onboarding")
 
 NEWCOMER_STEPS = ("on", "oc", "oi", "od", "oa", "ok", "ot")
 BUDDY_STEPS = ("on", "oc", "oa", "og")
@@ -32,7 +34,7 @@ async def advance(ctx: Context) -> list[Reply]:
     """After an answer: back to where the person came from, or on to the next question."""
     back = ctx.state.data.get("return")
     if back == "profile":
-        from handlers.profile import profile_replies
+        from handlers.people.profile import profile_replies
 
         ctx.finish()
         return [Reply(text=ctx._("✅ Saved.")), *await profile_replies(ctx)]
@@ -53,19 +55,19 @@ async def complete(ctx: Context) -> list[Reply]:
     ctx.finish()
     done = Reply(text=ctx._("🎉 All set! Welcome to Meedoen."))
     if pending:
-        for prefix, handler in registry.start_params.items():
+        for prefix, handler in ctx.registry.start_params.items():
             if pending.startswith(prefix):
                 return [done, *await handler(ctx, pending.removeprefix(prefix))]
     return [done, *await menu_replies(ctx)]
 
 
 # --- /start and /language ------------------------------------------------------------------
-@registry.command("start", needs_onboarding=False)
+@feature.command("start", needs_onboarding=False)
 async def start(ctx: Context, args: str) -> list[Reply]:
     if args:
-        for prefix, handler in registry.start_params.items():
+        for prefix, handler in ctx.registry.start_params.items():
             if args.startswith(prefix):
-                if ctx.person.onboarded or prefix in registry.early_start_params:
+                if ctx.person.onboarded or prefix in ctx.registry.early_start_params:
                     ctx.finish()
                     return await handler(ctx, args.removeprefix(prefix))
                 ctx.state.data["pending_start"] = args[:64]
@@ -73,13 +75,13 @@ async def start(ctx: Context, args: str) -> list[Reply]:
     if ctx.person.onboarded:
         ctx.finish()
         return await menu_replies(ctx, ctx._("👋 Welcome back!"))
-    if ctx.state.step in registry.steps and ctx.state.flow == "onboarding":
+    if ctx.state.step in ctx.registry.steps and ctx.state.flow == "onboarding":
         return await ctx.reprompt()
     ctx.state.flow = "onboarding"
     return await ctx.goto("ol")
 
 
-@registry.command("language", N_("Change language"), needs_onboarding=False)
+@feature.command("language", N_("Change language"), needs_onboarding=False)
 async def language_command(ctx: Context, _args: str) -> list[Reply]:
     if not ctx.person.onboarded:
         ctx.state.flow = "onboarding"
@@ -98,7 +100,7 @@ async def _language_prompt(ctx: Context) -> list[Reply]:
     return [Reply(text="🌐 " + ctx._("Choose your language:"), buttons=rows(buttons))]
 
 
-@registry.step("ol", _language_prompt, needs_consent=False)
+@feature.step("ol", _language_prompt, needs_consent=False)
 async def language_answer(ctx: Context, given: Input) -> list[Reply]:
     code = given.args[0] if given.pressed and given.args else _match_language(given.text or "")
     if code not in BY_CODE:
@@ -131,7 +133,7 @@ async def _role_prompt(ctx: Context) -> list[Reply]:
     ]
 
 
-@registry.step("or", _role_prompt, needs_consent=False)
+@feature.step("or", _role_prompt, needs_consent=False)
 async def role_answer(ctx: Context, given: Input) -> list[Reply]:
     if given.args not in (("newcomer",), ("buddy",)):
         return await ctx.reprompt()
@@ -170,7 +172,7 @@ async def _privacy_prompt(ctx: Context) -> list[Reply]:
     ]
 
 
-@registry.step("op", _privacy_prompt, needs_consent=False)
+@feature.step("op", _privacy_prompt, needs_consent=False)
 async def privacy_answer(ctx: Context, given: Input) -> list[Reply]:
     if given.args == ("no",):
         ctx.finish()
@@ -197,7 +199,7 @@ async def _name_prompt(ctx: Context) -> list[Reply]:
     return [Reply(text=text, buttons=buttons)]
 
 
-@registry.step("on", _name_prompt)
+@feature.step("on", _name_prompt)
 async def name_answer(ctx: Context, given: Input) -> list[Reply]:
     if given.args == ("skip",):
         return await advance(ctx)
@@ -219,7 +221,7 @@ async def _place_prompt(ctx: Context) -> list[Reply]:
     ]
 
 
-@registry.step("oc", _place_prompt)
+@feature.step("oc", _place_prompt)
 async def place_answer(ctx: Context, given: Input) -> list[Reply]:
     place = postcodes().resolve(given.text or "") if given.text else None
     if place is None:
@@ -314,7 +316,7 @@ def _multi_choice_step(
         result = await _toggle(ctx, given, code, options(ctx), field, text(ctx))
         return result if result is not None else await advance(ctx)
 
-    registry.step(code, prompt)(answer)
+    feature.step(code, prompt)(answer)
 
 
 def _availability_options(ctx: Context) -> dict[str, str]:
@@ -347,7 +349,7 @@ async def _dutch_prompt(ctx: Context) -> list[Reply]:
     return [Reply(text=ctx._("💬 How much Dutch do you speak?"), buttons=buttons)]
 
 
-@registry.step("od", _dutch_prompt)
+@feature.step("od", _dutch_prompt)
 async def dutch_answer(ctx: Context, given: Input) -> list[Reply]:
     level = _int_arg(given, set(DUTCH_LEVELS))
     if level is None:
@@ -371,7 +373,7 @@ async def _children_prompt(ctx: Context) -> list[Reply]:
     ]
 
 
-@registry.step("ok", _children_prompt)
+@feature.step("ok", _children_prompt)
 async def children_answer(ctx: Context, given: Input) -> list[Reply]:
     answer = _int_arg(given, {0, 1})
     if answer is None:
@@ -389,7 +391,7 @@ async def _travel_prompt(ctx: Context) -> list[Reply]:
     return [Reply(text=ctx._("🧭 How far can you travel?"), buttons=rows(buttons, 3))]
 
 
-@registry.step("ot", _travel_prompt)
+@feature.step("ot", _travel_prompt)
 async def travel_answer(ctx: Context, given: Input) -> list[Reply]:
     km = _int_arg(given, set(TRAVEL_KM))
     if km is None:

@@ -20,15 +20,15 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from handlers.context import Config, dump_replies
-from handlers.hour_rules import hours_text
+from handlers.fonts import pil_font
+from handlers.hours.rules import hours_text
 from handlers.registry import N_
-from handlers.reminders import Tick
+from handlers.ticks import Tick
 from handlers.types import Attachment, Reply
 from handlers.vocab import INTERESTS, KINDS
 from i18n import Translator, translator
@@ -46,7 +46,6 @@ UNMET_WEEKS = 4
 CHART_WEEKS = 8
 LIST_LIMIT = 25  # lines per section in the mail; the CSV has everyone
 _WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
-FONT_DIR = Path(__file__).resolve().parent / "assets" / "fonts"
 
 
 # --- weeks -----------------------------------------------------------------------------------
@@ -451,13 +450,7 @@ def hours(t: Translator, minutes: int) -> str:
     return t.number(round(minutes / 60, 1))
 
 
-@lru_cache(maxsize=4)
-def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    name = "NotoSans-Bold.ttf" if bold else "NotoSans-Regular.ttf"
-    try:  # digits and Dutch words only: the basic layout is enough, and much faster than raqm
-        return ImageFont.truetype(str(FONT_DIR / name), size, layout_engine=ImageFont.Layout.BASIC)
-    except OSError:
-        return ImageFont.load_default(size=size)
+_font = pil_font
 
 
 CONFIRMED_COLOUR = (46, 139, 87)
