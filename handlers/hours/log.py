@@ -95,10 +95,8 @@ def _day_label(ctx: Context, day: date) -> str:
 async def start_log(ctx: Context) -> list[Reply]:
     ctx.finish()
     ctx.state.flow = "log"
-    if ctx.person.role == "buddy":
-        from handlers.people.buddies import start_meeting
-
-        return await start_meeting(ctx)
+    if ctx.person.role == "buddy":  # a buddy logs a meeting: the buddies' "who" step
+        return await ctx.goto("bw", mode="b")
     return await ctx.goto("hl", mode="n")
 
 

@@ -207,8 +207,8 @@ async def agree_answer(ctx: Context, given: Input) -> list[Reply]:
 
 
 # --- a buddy logs a meeting: who → how long → what -----------------------------------------
-async def start_meeting(ctx: Context) -> list[Reply]:
-    """Called by /log for a buddy. With one newcomer, the 'who' tap is skipped."""
+async def _who_prompt(ctx: Context) -> list[Reply]:
+    """How /log starts for a buddy: which newcomer they met, skipped when there is one."""
     mine = [p for p in await pairs_of(ctx.tx, ctx.person.id) if p.buddy_id == ctx.person.id]
     if not mine:
         ctx.finish()
@@ -220,14 +220,9 @@ async def start_meeting(ctx: Context) -> list[Reply]:
         ]
     if len(mine) == 1:
         return await ctx.goto("hh", mode="b", src="buddy", ref=mine[0].id, kind="buddy")
-    return await ctx.goto("bw", mode="b")
-
-
-async def _who_prompt(ctx: Context) -> list[Reply]:
     buttons = [
         Button(label=f"👤 {name_of(ctx.t, None, pair.newcomer_name)}", data=f"bw:{pair.id}")
-        for pair in await pairs_of(ctx.tx, ctx.person.id)
-        if pair.buddy_id == ctx.person.id
+        for pair in mine
     ]
     return [Reply(text=ctx._("👥 Who did you meet?"), buttons=rows(buttons))]
 

@@ -33,11 +33,9 @@ def steps_for(role: str | None) -> tuple[str, ...]:
 async def advance(ctx: Context) -> list[Reply]:
     """After an answer: back to where the person came from, or on to the next question."""
     back = ctx.state.data.get("return")
-    if back == "profile":
-        from handlers.people.profile import profile_replies
-
-        ctx.finish()
-        return [Reply(text=ctx._("✅ Saved.")), *await profile_replies(ctx)]
+    if back == "profile":  # /profile lives above onboarding: reach it through the registry
+        shown = await ctx.registry.commands["profile"].run(ctx, "")
+        return [Reply(text=ctx._("✅ Saved.")), *shown]
     if back == "menu":
         ctx.finish()
         return await menu_replies(ctx, ctx._("✅ Saved."))

@@ -16,7 +16,7 @@ from handlers.hours.proof import Verdict, new_code, normalise_code, verify_proof
 from handlers.router import Router
 from storage.db import Database
 from tests.conftest import Chat, Clock
-from tests.test_hours_support import log_hours, paired, rows
+from tests.hours.test_hours_support import log_hours, paired, rows
 
 
 def _text(pdf: bytes) -> str:

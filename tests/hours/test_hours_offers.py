@@ -7,7 +7,7 @@ from handlers.router import Router
 from storage.db import Database
 from storage.offers import create_provider_link, enrol
 from tests.conftest import Chat, Clock, onboard_newcomer
-from tests.test_hours_support import entries, inbox, rows, snapshot
+from tests.hours.test_hours_support import entries, inbox, rows, snapshot
 
 OFFER = "Taalcafé Ieper"
 PROVIDER_MAIL = "taalcafe.ieper@example.org"

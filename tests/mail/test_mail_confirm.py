@@ -26,7 +26,7 @@ from storage.offers import enrol
 from storage.people import find_by_identity, get_person
 from tests.conftest import Chat, Clock, onboard_newcomer
 from tests.fakes.imap_server import FakeImapServer
-from tests.test_mail_support import (  # noqa: F401  (fixtures)
+from tests.mail.test_mail_support import (  # noqa: F401  (fixtures)
     MAIL_FROM,
     SmtpCapture,
     imap_fixture,

@@ -9,7 +9,7 @@ import pytest
 from telegram.error import RetryAfter
 
 from bot.channels.telegram_limits import FloodLimiter
-from tests.test_outbox_delivery import VirtualTime
+from tests.delivery.test_outbox_delivery import VirtualTime
 
 
 def busiest_second(starts: list[float]) -> int:

@@ -19,7 +19,7 @@ from handlers.offers.catalog_import import (
 from storage import offers as store
 from storage.db import Database
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "demo" / "uitdatabank-sample.jsonld"
 TEMPLATE = ROOT / "data" / "templates" / "offers-template.csv"
 

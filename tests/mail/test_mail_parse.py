@@ -12,7 +12,7 @@ from bot.channels.mail_parse import (
     strip_quoted,
     yes_no,
 )
-from tests.test_mail_support import reply_mail
+from tests.mail.test_mail_support import reply_mail
 
 OWN = ("meedoen@example.org",)
 TOKEN = "abcdefghijkmnpqrstu2"

@@ -10,7 +10,7 @@ from handlers.context import Config
 from handlers.router import Router
 from storage.db import Database
 from tests.conftest import Chat, onboard_newcomer
-from tests.test_hours_support import entries, inbox, paired, snapshot
+from tests.hours.test_hours_support import entries, inbox, paired, snapshot
 
 TODAY = date(2026, 11, 23)  # the `clock` fixture's day in Brussels
 

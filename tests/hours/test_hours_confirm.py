@@ -8,7 +8,7 @@ from handlers.router import Router
 from storage.db import Database
 from storage.staff import add_staff
 from tests.conftest import Chat, Clock, onboard_newcomer
-from tests.test_hours_support import (
+from tests.hours.test_hours_support import (
     button_data,
     entries,
     inbox,

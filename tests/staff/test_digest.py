@@ -45,7 +45,7 @@ from storage.offers import enrol, record_unmet
 from storage.people import Person, add_identity, find_by_identity
 from storage.staff import add_staff
 from tests.conftest import Chat, Clock, onboard_buddy, onboard_newcomer
-from tests.test_mail_support import (  # noqa: F401  (fixtures)
+from tests.mail.test_mail_support import (  # noqa: F401  (fixtures)
     MAIL_FROM,
     SmtpCapture,
     html_of,

@@ -10,7 +10,7 @@ import pytest
 
 from bot.channels.email import ImapWatcher
 from tests.fakes.imap_server import FakeImapServer
-from tests.test_mail_support import (  # noqa: F401  (fixtures)
+from tests.mail.test_mail_support import (  # noqa: F401  (fixtures)
     MAIL_FROM,
     imap_fixture,
     mail_settings,

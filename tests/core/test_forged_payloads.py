@@ -17,7 +17,7 @@ from handlers.router import Router
 from storage.conversations import ConversationState, save_state
 from storage.db import Database
 from tests.conftest import Chat, Clock
-from tests.test_hours_support import paired, rows, scalar
+from tests.hours.test_hours_support import paired, rows, scalar
 
 # Appended to each payload code. The first ones are the brief's; the rest aim at the parsers:
 # digits that str.isdigit() accepts but int() refuses, other scripts, ids past SQLite's range,

@@ -18,7 +18,7 @@ from handlers.router import Router
 from storage.db import Database
 from storage.people import add_identity, find_by_identity
 from tests.conftest import Chat, Clock, onboard_newcomer
-from tests.test_mail_support import (  # noqa: F401  (fixtures)
+from tests.mail.test_mail_support import (  # noqa: F401  (fixtures)
     MAIL_FROM,
     SmtpCapture,
     html_of,

@@ -9,7 +9,7 @@ from PIL import Image
 from handlers.router import Router
 from storage.db import Database
 from tests.conftest import Chat, Clock, onboard_buddy, onboard_newcomer
-from tests.test_hours_support import (
+from tests.hours.test_hours_support import (
     BUDDY,
     NEWCOMER,
     inbox,

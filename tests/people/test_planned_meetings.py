@@ -12,8 +12,8 @@ from handlers.router import Router
 from storage.conversations import ConversationState, save_state
 from storage.db import Database
 from tests.conftest import Chat, Clock, onboard_buddy, onboard_newcomer
-from tests.test_hours_support import inbox, invite_code, paired, rows
-from tests.test_reminders import local, person_id, queued, replies_of, tick
+from tests.hours.test_hours_support import inbox, invite_code, paired, rows
+from tests.reminders.test_reminders import local, person_id, queued, replies_of, tick
 
 
 async def plan(buddy: Chat, day_label: str, time: str) -> None:

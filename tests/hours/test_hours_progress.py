@@ -19,7 +19,7 @@ from handlers.hours.progress_picture import (
 from handlers.router import Router
 from storage.db import Database
 from tests.conftest import Chat, Clock
-from tests.test_hours_support import log_hours, paired
+from tests.hours.test_hours_support import log_hours, paired
 
 
 def _slots(replies) -> list[tuple[int, int, int]]:
