@@ -1,6 +1,7 @@
 """Catalog upkeep: `python -m i18n.tools sync` extracts messages and merges every catalog.
 
-It does what `pybabel extract` + `pybabel update` do, and also sets each catalog's
+`merge` is a git merge driver for catalogs (see the README). `sync` does what
+`pybabel extract` + `pybabel update` do, and also sets each catalog's
 Plural-Forms header from the CLDR rules of its language (Babel's own table is older and
 gives Turkish or Dari a single form). `python -m i18n.tools missing` lists what is untranslated.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 from babel import Locale
 from babel.messages.catalog import Catalog
@@ -89,15 +91,60 @@ def missing(locale: str) -> list[str]:
     ]
 
 
+def _read_path(path: Path, locale: str | None = None) -> Catalog:
+    with path.open("rb") as handle:
+        return read_po(handle, locale=locale)
+
+
+def merge(base_path: Path, ours_path: Path, theirs_path: Path) -> None:
+    """Three-way merge of one catalog, message by message (a git merge driver).
+
+    Two branches that each add or translate messages touch neighbouring lines of a sorted
+    catalog, which line-based merging reports as conflicts. Per message: a side that changed
+    it wins over a side that did not; when both changed it, theirs (the branch merged in)
+    wins; a message deleted on one side and untouched on the other goes."""
+    ours = _read_path(ours_path)
+    base = _read_path(base_path, ours.locale_identifier) if base_path.stat().st_size else None
+    theirs = _read_path(theirs_path, ours.locale_identifier)
+
+    def key(message: Any) -> tuple[Any, Any]:
+        return (message.id, message.context)
+
+    before = {key(m): m for m in base if m.id} if base is not None else {}
+    mine = {key(m): m for m in ours if m.id}
+    other = {key(m): m for m in theirs if m.id}
+    for k, message in other.items():
+        old = before.get(k)
+        if k not in mine:
+            if old is None:  # new on their side
+                ours[message.id] = message
+            continue
+        changed_theirs = old is None or old.string != message.string
+        changed_ours = old is None or old.string != mine[k].string
+        if changed_theirs and (not changed_ours or message.string):
+            ours.delete(message.id, message.context)
+            ours[message.id] = message
+    for k in list(mine):
+        if k not in other and k in before and before[k].string == mine[k].string:
+            ours.delete(k[0], k[1])  # they removed it, we did not touch it
+    write(ours, ours_path)
+
+
 def main(argv: list[str]) -> int:
     if argv[:1] == ["sync"]:
         sync()
+        return 0
+    if argv[:1] == ["merge"] and len(argv) == 4:
+        merge(Path(argv[1]), Path(argv[2]), Path(argv[3]))
         return 0
     if argv[:1] == ["missing"]:
         for locale in argv[1:] or LOCALES:
             print(f"{locale}: {len(missing(locale))} missing")
         return 0
-    print("usage: python -m i18n.tools sync | missing [LOCALE...]", file=sys.stderr)
+    print(
+        "usage: python -m i18n.tools sync | missing [LOCALE...] | merge BASE OURS THEIRS",
+        file=sys.stderr,
+    )
     return 2
 
 
