@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     self_declared_counts: bool = False
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     demo_data: bool = True
+    # Voice notes: Piper voices (`<lang>_<REGION>-<name>-<quality>.onnx` + `.onnx.json`) and
+    # where rendered voice notes are cached.
+    piper_voices_dir: Path | None = None
+    voice_cache_dir: Path = Path("data/voice-cache")
 
     smtp_host: str | None = None
     smtp_port: int = Field(587, ge=1, le=65535)

@@ -32,6 +32,7 @@ from telegram.ext import (
 
 from bot.app import Wiring, open_database, wire
 from bot.channels.telegram_limits import BULK, FloodLimiter, PTBRateLimiter, retry_seconds
+from bot.channels.telegram_voice import send_voice, with_voice_bytes
 from bot.outbox_sender import DeliveryError
 from bot.settings import Settings
 from handlers.features import REGISTRY
@@ -92,7 +93,9 @@ def turn_from_update(update: Update) -> Turn | None:
         "name_hint": user.first_name if user else None,
     }
     if update.callback_query is not None:
-        return Turn(payload=update.callback_query.data or "", **common)
+        source = update.callback_query.message
+        shown = (source.text or source.caption) if isinstance(source, Message) else None
+        return Turn(payload=update.callback_query.data or "", source_text=shown, **common)
     message = update.effective_message
     if message is None:
         return None
@@ -210,6 +213,7 @@ class TelegramChannel:
         turn = turn_from_update(update)
         if turn is None or self.wiring is None:
             return
+        turn = await with_voice_bytes(turn, update.effective_message)
         replies = await self.wiring.router.handle(turn)
         source = query.message if query is not None and isinstance(query.message, Message) else None
         await self.send(int(turn.address), replies, source=source)
@@ -249,6 +253,9 @@ class TelegramChannel:
         limits = BULK if bulk else None
         for reply in replies:
             markup = keyboard(reply)
+            if reply.speech is not None:
+                await send_voice(bot, chat_id, reply, markup, limits)
+                continue
             if (
                 reply.edit
                 and source is not None
