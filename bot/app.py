@@ -67,7 +67,8 @@ def wire(
     bot_username: str | None = None,
     clock: Callable[[], datetime] = utcnow,
 ) -> Wiring:
-    configure_voices(Voices.configured(settings.piper_voices_dir, settings.voice_cache_dir))
+    cache = settings.voice_cache_dir or settings.database_path.parent / "voice-cache"
+    configure_voices(Voices.configured(settings.piper_voices_dir, cache))
     sender = OutboxSender(db, {}, clock=clock)
     router = Router(db, handler_config(settings, bot_username), clock=clock, on_commit=sender.wake)
     if settings.smtp_host:  # e-mail delivery of outbox messages

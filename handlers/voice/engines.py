@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import ClassVar, Protocol
 
 RATE = 22050  # every part is brought to this rate before the parts are joined and encoded
-BITRATE_KBPS = 20  # speech at this rate stays clear; a 10-second prompt is about 25 KB
+BITRATE_KBPS = 16  # speech stays clear; a 10-second prompt is about 20 KB
 TIMEOUT = 30.0  # seconds for one child process
 
 
