@@ -128,7 +128,7 @@ async def test_text_or_broken_audio_while_recording_changes_nothing(telegram: E2
     recorder = telegram.user(603, language_code="en")
     await _make_recorder(telegram, recorder, "so")
     await say(recorder, "/record")
-    [kind, again] = await say(recorder, "hello", 2)
+    [kind, _prompt] = await say(recorder, "hello", 2)
     assert "voice message" in kind.body
     await recorder.send_voice(b"not audio at all", duration=1)
     [refused, _prompt] = await recorder.wait_messages(2)
