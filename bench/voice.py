@@ -18,12 +18,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from handlers.types import Speech  # noqa: E402
-from handlers.voice.engines import engines  # noqa: E402
-from handlers.voice.ogg import duration_seconds  # noqa: E402
-from handlers.voice.render import Voices  # noqa: E402
-from handlers.voice.spoken import spoken_parts  # noqa: E402
-from i18n import translator  # noqa: E402
+from handlers.types import Speech
+from handlers.voice.engines import engines
+from handlers.voice.ogg import duration_seconds
+from handlers.voice.render import Voices
+from handlers.voice.spoken import spoken_parts
+from i18n import translator
 
 PROMPT = "⏱️ How long? Or type it, for example 2 or 1,5 or 90 min."
 
