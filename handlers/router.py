@@ -76,6 +76,8 @@ async def dispatch(ctx: Context) -> list[Reply]:
     if not text:
         step = ctx.registry.steps.get(ctx.state.step or "")
         if turn.voice is not None and step is not None and step.takes_voice:
+            if step.needs_consent and not ctx.person.consented:
+                return await _restart(ctx)
             return await step.answer(ctx, Input())
         if turn.attachment:
             return [Reply(text=ctx._("✍️ I can only read text and buttons here."))] + await _again(

@@ -44,8 +44,9 @@ async def test_auto_voice_from_profile(router: Router) -> None:
     await chat.press("va:on")
     # From now on a prompt comes with its voice note, without pressing 🔊.
     replies = await chat.say("/log")
-    assert replies[-1].speech is not None and replies[-1].speech.locale == "nl"
-    assert "hoe lang" in replies[-1].speech.parts[0].text.lower() or replies[-1].speech.parts
+    speech = replies[-1].speech
+    assert speech is not None and speech.locale == "nl"
+    assert [part.text for part in speech.parts] == spoken_lines(replies[-2].text)
     await chat.press("va:off")
     replies = await chat.say("/log")
     assert all(r.speech is None for r in replies)
