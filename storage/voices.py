@@ -101,6 +101,15 @@ async def get_recording(tx: Tx, locale: str, message_key: str) -> Recording | No
     return Recording(**data)
 
 
+async def recording_hash(tx: Tx, locale: str, message_key: str) -> str | None:
+    """The text hash of a recording, without reading its audio."""
+    value = await tx.scalar(
+        "SELECT text_hash FROM voice_recordings WHERE locale = ? AND message_key = ?",
+        (locale, message_key),
+    )
+    return str(value) if value is not None else None
+
+
 async def recorded_hashes(tx: Tx, locale: str | None = None) -> dict[tuple[str, str], str]:
     """(locale, message_key) → the text hash each recording was made of (no audio read)."""
     sql = "SELECT locale, message_key, text_hash FROM voice_recordings"

@@ -14,7 +14,7 @@ from handlers.voice.render import Voices
 from handlers.voice.spoken import MAX_SPOKEN, segments, spoken_lines
 from i18n import translator
 from storage.db import Tx
-from storage.voices import auto_voice, get_recording
+from storage.voices import auto_voice, get_recording, recording_hash
 
 SPEAK = "vo"  # the 🔊 button's payload; the text comes from the message the button is on
 SPOKEN_STEPS = frozenset(
@@ -47,19 +47,23 @@ def spoken_purpose(purpose: str) -> bool:
     return purpose in SPOKEN_PURPOSES or purpose.startswith(REMINDER_PREFIX)
 
 
-async def speech_for(tx: Tx, text: str, locale: str) -> Speech | None:
-    """What `text` sounds like in `locale`, or None when some line cannot be said."""
+async def speech_for(tx: Tx, text: str, locale: str, *, audio: bool = True) -> Speech | None:
+    """What `text` sounds like in `locale`, or None when some line cannot be said.
+
+    Without `audio`, recordings are checked but not read (enough to decide on a 🔊 button).
+    """
     lines = spoken_lines(text)
     if not lines or sum(len(line) for line in lines) > MAX_SPOKEN:
         return None
     parts: list[SpeechPart] = []
     for line in lines:
         key = message_key_of(line, locale)
-        if key is not None:
-            recording = await get_recording(tx, locale, key)
-            if recording is not None and recording.text_hash == text_hash(translation(locale, key)):
-                parts.append(SpeechPart(locale=locale, text=line, recording=recording.audio))
-                continue
+        fresh = text_hash(translation(locale, key)) if key is not None else None
+        if key is not None and await recording_hash(tx, locale, key) == fresh:
+            recording = await get_recording(tx, locale, key) if audio else None
+            sound = recording.audio if recording is not None else b""
+            parts.append(SpeechPart(locale=locale, text=line, recording=sound))
+            continue
         pieces = segments(line, locale)
         if not _voices.can_synthesize(locale) and not all(
             _voices.can_synthesize(piece.locale) for piece in pieces
@@ -81,7 +85,7 @@ async def with_voice(
     for reply, wanted in zip(replies, chosen, strict=True):
         speech = None
         if wanted and reply.speech is None and SPEAK not in button_codes(reply):
-            speech = await speech_for(tx, reply.text, locale)
+            speech = await speech_for(tx, reply.text, locale, audio=automatic)
         if speech is None:
             out.append(reply)
         elif automatic:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import shutil
 from pathlib import Path
@@ -69,6 +70,7 @@ async def test_recordings_are_in_the_recorders_mydata(chat: Chat, db: Database) 
     document = json.loads(reply.document.content)
     [row] = document["voice_recordings"]
     assert row["message_key"] == key and row["locale"] == "ti"
+    assert base64.b64decode(row["audio"]["base64"]) == b"OggS..."  # their voice, to keep
 
 
 def test_cli_recorder_and_status(
