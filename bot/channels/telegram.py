@@ -32,7 +32,7 @@ from telegram.ext import (
 
 from bot.app import Wiring, open_database, wire
 from bot.channels.telegram_limits import BULK, FloodLimiter, PTBRateLimiter, retry_seconds
-from bot.channels.telegram_voice import send_voice, with_voice_bytes
+from bot.channels.telegram_voice import VoiceNotes, send_voice, with_voice_bytes
 from bot.outbox_sender import DeliveryError
 from bot.settings import Settings
 from handlers.features import REGISTRY
@@ -147,6 +147,7 @@ class TelegramChannel:
         )
         self.application.add_error_handler(self._on_error)
         self.wiring: Wiring | None = None
+        self.voice_notes = VoiceNotes()
         self._sender_task: asyncio.Task[None] | None = None
 
     # --- lifecycle ------------------------------------------------------------------------
@@ -172,6 +173,7 @@ class TelegramChannel:
             self.wiring.sender.wake()
 
     async def stop(self) -> None:
+        await self.voice_notes.close()
         if self._sender_task is not None:
             self._sender_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -254,7 +256,10 @@ class TelegramChannel:
         for reply in replies:
             markup = keyboard(reply)
             if reply.speech is not None:
-                await send_voice(bot, chat_id, reply, markup, limits)
+                if bulk:  # the outbox must know whether it arrived
+                    await send_voice(bot, chat_id, reply, markup, limits)
+                else:
+                    self.voice_notes.send_later(bot, chat_id, reply, markup)
                 continue
             if (
                 reply.edit

@@ -6,6 +6,7 @@ file URL; `sendVoice` takes an OGG/Opus file, its `duration` and an optional cap
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -60,3 +61,36 @@ async def send_voice(
         reply_markup=markup,
         rate_limit_args=limits,
     )
+
+
+class VoiceNotes:
+    """Voice notes rendered and sent in the background.
+
+    Updates are handled one at a time; a voice note that must be synthesised first (about half
+    a second) would otherwise hold up the answers to everyone else.
+    """
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def send_later(
+        self, bot: ExtBot[Any], chat_id: int, reply: Reply, markup: InlineKeyboardMarkup | None
+    ) -> None:
+        task = asyncio.create_task(self._send(bot, chat_id, reply, markup))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _send(
+        self, bot: ExtBot[Any], chat_id: int, reply: Reply, markup: InlineKeyboardMarkup | None
+    ) -> None:
+        try:
+            await send_voice(bot, chat_id, reply, markup, None)
+        except TelegramError as exc:
+            log.warning("voice note to %s not sent: %s", chat_id, exc)
+        except Exception:  # a background task has no one else to tell
+            log.exception("voice note to %s failed", chat_id)
+
+    async def close(self) -> None:
+        """Let the voice notes on their way arrive (at shutdown)."""
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)

@@ -147,7 +147,9 @@ class Piper:
 
 
 def engines(piper_voices_dir: Path | None) -> list[Engine]:
-    """The engines in the order they are tried."""
+    """The engines in the order they are tried; none without opus-tools to encode their voice."""
+    if shutil.which("opusenc") is None or shutil.which("opusdec") is None:
+        return []
     return [Piper(piper_voices_dir), Espeak()]
 
 
