@@ -125,3 +125,18 @@ async def test_a_confirmation_request_in_the_outbox_carries_listen(
     await newcomer.press("hd:0")
     [request] = await inbox(db, buddy.address, "confirm_request")
     assert has_listen(request) is listen, request.text
+
+
+@needs_espeak
+async def test_who_chose_voice_messages_gets_one_with_a_confirmation_request(
+    router: Router, db: Database
+) -> None:
+    buddy, newcomer = await _paired_in_telegram(router, "nl")
+    await buddy.press("va:on")
+    await newcomer.say("/log")
+    await newcomer.press(button_data(newcomer.last, "🤝"))
+    await newcomer.tap("2")
+    await newcomer.press("hd:0")
+    request, voice = await inbox(db, buddy.address, "confirm_request")  # from the stored payload
+    assert not has_listen(request) and voice.speech is not None
+    assert voice.speech.locale == "nl" and voice.speech.parts
