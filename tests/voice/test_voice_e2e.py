@@ -14,12 +14,14 @@ from typing import Any
 
 import pytest
 
+from handlers.context import notify_person
+from handlers.types import Reply
 from handlers.voice import messages
 from handlers.voice.messages import text_hash, translation
 from handlers.voice.ogg import duration_seconds, is_ogg_opus
-from i18n import translator
+from i18n import Translator, translator
 from storage.people import find_by_identity
-from storage.voices import add_recorder, get_recording, save_recording
+from storage.voices import add_recorder, get_recording, save_recording, set_auto_voice
 from tests.e2e import E2E, button_with, say, tap, telegram  # noqa: F401
 from tests.fakes.telegram_api import FakeUser, SentMessage
 
@@ -176,3 +178,25 @@ async def test_a_changed_translation_makes_the_recording_stale(
         assert changed in record.body and "🔁" in record.body
     finally:
         messages._by_line.cache_clear()
+
+
+@needs_espeak
+async def test_a_reminder_from_the_outbox_arrives_with_its_voice_note(telegram: E2E) -> None:  # noqa: F811
+    user = telegram.user(606, language_code="nl")
+    await say(user, "/start")
+    async with telegram.db.transaction() as tx:
+        person = await find_by_identity(tx, "telegram", "606")
+        assert person is not None
+        await set_auto_voice(tx, person.id, True, telegram.clock())
+
+        def build(t: Translator) -> list[Reply]:
+            return [Reply(text=t._("⏱️ What did you do?"))]
+
+        queued = await notify_person(
+            tx, telegram.clock(), person.id, build, key="test:606", purpose="reminder:test"
+        )
+    assert queued
+    assert await telegram.drain_outbox() == 1
+    text, voice = await user.wait_messages(2)
+    assert text.body == translation("nl", "⏱️ What did you do?")
+    assert_voice_note(voice)
