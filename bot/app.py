@@ -13,6 +13,8 @@ from bot.settings import Settings
 from handlers.context import Config
 from handlers.offers.catalog_import import import_demo
 from handlers.router import Router
+from handlers.voice.render import Voices
+from handlers.voice.speak import configure as configure_voices
 from storage.clock import utcnow
 from storage.db import Database
 from storage.networks import load_networks_file
@@ -65,6 +67,8 @@ def wire(
     bot_username: str | None = None,
     clock: Callable[[], datetime] = utcnow,
 ) -> Wiring:
+    cache = settings.voice_cache_dir or settings.database_path.parent / "voice-cache"
+    configure_voices(Voices.configured(settings.piper_voices_dir, cache))
     sender = OutboxSender(db, {}, clock=clock)
     router = Router(db, handler_config(settings, bot_username), clock=clock, on_commit=sender.wake)
     if settings.smtp_host:  # e-mail delivery of outbox messages

@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     self_declared_counts: bool = False
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     demo_data: bool = True
+    # Voice notes: Piper voices (`<lang>_<REGION>-<name>-<quality>.onnx` + `.onnx.json`) and
+    # where rendered voice notes are cached (default: `voice-cache` beside the database).
+    piper_voices_dir: Path | None = None
+    voice_cache_dir: Path | None = None
 
     smtp_host: str | None = None
     smtp_port: int = Field(587, ge=1, le=65535)

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from handlers.registry import Registry
 from handlers.types import Reply, Turn
+from handlers.voice.speak import spoken_purpose, with_voice
 from i18n import Translator, translator
 from storage import outbox
 from storage.conversations import ConversationState
@@ -153,6 +154,10 @@ async def notify_person(
         address = identities.get(channel)
         if address is None or await unreachable_since(tx, channel, address):
             continue
+        replies = build(translator(person.locale))
+        if channel == "telegram":
+            chosen = [spoken_purpose(purpose)] * len(replies)
+            replies = await with_voice(tx, person_id, person.locale, replies, chosen)
         return await outbox.enqueue(
             tx,
             key=key,
@@ -160,7 +165,7 @@ async def notify_person(
             channel=channel,
             address=address,
             purpose=purpose,
-            payload=dump_replies(build(translator(person.locale))),
+            payload=dump_replies(replies),
             now=now,
             not_before=not_before,
         )

@@ -12,6 +12,7 @@ from handlers.reminders import ticks as reminders
 from handlers.staff import commands as staff
 from handlers.staff import digest
 from handlers.ticks import Tick
+from handlers.voice import listen, record, recorders
 
 FEATURES: tuple[Registry, ...] = (
     common.feature,
@@ -26,6 +27,9 @@ FEATURES: tuple[Registry, ...] = (
     proof.feature,
     reminders.feature,
     staff.feature,
+    listen.feature,
+    record.feature,
+    recorders.feature,
 )
 
 REGISTRY: Registry = Registry.combine(*FEATURES)

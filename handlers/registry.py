@@ -49,6 +49,7 @@ class Step:
     prompt: Prompt
     answer: Answer
     needs_consent: bool = True
+    takes_voice: bool = False  # answered with a voice message too (`ctx.turn.voice`)
 
 
 @dataclass(frozen=True)
@@ -85,11 +86,11 @@ class Registry:
             raise ValueError(f"payload code {code!r} is invalid or taken")
 
     def step(
-        self, code: str, prompt: Prompt, *, needs_consent: bool = True
+        self, code: str, prompt: Prompt, *, needs_consent: bool = True, takes_voice: bool = False
     ) -> Callable[[Answer], Answer]:
         def register(answer: Answer) -> Answer:
             self._claim(code)
-            self.steps[code] = Step(code, prompt, answer, needs_consent)
+            self.steps[code] = Step(code, prompt, answer, needs_consent, takes_voice)
             return answer
 
         return register

@@ -11,6 +11,7 @@ from handlers.context import Config, Context
 from handlers.features import REGISTRY
 from handlers.registry import Input
 from handlers.types import Reply, Turn
+from handlers.voice.speak import chosen_in_turn, with_voice
 from i18n import locale_from_telegram, translator
 from storage.clock import utcnow
 from storage.conversations import load_state, save_state
@@ -49,6 +50,9 @@ class Router:
                 state = await load_state(tx, person.id)
                 ctx = Context(tx, person, state, self.config, now, turn, REGISTRY)
                 replies = await dispatch(ctx)
+                if not ctx.forgotten and turn.channel == "telegram":
+                    chosen = chosen_in_turn(ctx.state.step, replies)
+                    replies = await with_voice(tx, person.id, ctx.person.locale, replies, chosen)
                 if not ctx.forgotten:
                     await save_state(tx, person.id, ctx.state, now)
                     if ctx.person.consented:
@@ -70,6 +74,11 @@ async def dispatch(ctx: Context) -> list[Reply]:
         return await _pressed(ctx, turn.payload)
     text = (turn.text or "").strip()
     if not text:
+        step = ctx.registry.steps.get(ctx.state.step or "")
+        if turn.voice is not None and step is not None and step.takes_voice:
+            if step.needs_consent and not ctx.person.consented:
+                return await _restart(ctx)
+            return await step.answer(ctx, Input())
         if turn.attachment:
             return [Reply(text=ctx._("✍️ I can only read text and buttons here."))] + await _again(
                 ctx

@@ -31,6 +31,23 @@ class Attachment(BaseModel):
     mime: str
 
 
+class SpeechPart(BaseModel):
+    """One piece of a voice note: a recording as it is, or text for a synthetic voice."""
+
+    model_config = ConfigDict(ser_json_bytes="base64", val_json_bytes="base64")
+
+    locale: str
+    text: str = ""
+    recording: bytes | None = None  # OGG/Opus recorded by a person
+
+
+class Speech(BaseModel):
+    """A voice note to render after the turn: its parts in order, in `locale` by default."""
+
+    locale: str
+    parts: list[SpeechPart]
+
+
 class Reply(BaseModel):
     """One message to show: text (Telegram HTML subset), buttons, optional picture or file.
 
@@ -45,6 +62,7 @@ class Reply(BaseModel):
     image: Attachment | None = None
     document: Attachment | None = None
     edit: bool = False
+    speech: Speech | None = None  # sent as a voice note (with `text` as caption when not empty)
 
 
 class Turn(BaseModel):
@@ -55,6 +73,8 @@ class Turn(BaseModel):
     text: str | None = None
     payload: str | None = None
     attachment: str | None = None  # "voice", "photo", "sticker", "document", "video", ...
+    voice: Attachment | None = None  # the bytes of a voice note, when the channel fetched them
+    source_text: str | None = None  # the text of the message whose button was pressed
     language_hint: str | None = None
     name_hint: str | None = None
     received_at: datetime | None = None

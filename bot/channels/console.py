@@ -41,6 +41,9 @@ class Console:
         """Print replies; the last reply with buttons defines the numbered choices."""
         for reply in replies:
             self.stdout.write(plain(reply.text, keep_isolates=False) + "\n")
+            if reply.speech is not None:  # a terminal plays no voice note: show what it says
+                said = " ".join(part.text for part in reply.speech.parts if part.text)
+                self.stdout.write(f"🔊 {said}\n")
             for attachment in (reply.image, reply.document):
                 if attachment is not None:
                     self.stdout.write(f"📎 {self._save(attachment.filename, attachment.content)}\n")

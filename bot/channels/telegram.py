@@ -32,6 +32,7 @@ from telegram.ext import (
 
 from bot.app import Wiring, open_database, wire
 from bot.channels.telegram_limits import BULK, FloodLimiter, PTBRateLimiter, retry_seconds
+from bot.channels.telegram_voice import VoiceNotes, send_voice, with_voice_bytes
 from bot.outbox_sender import DeliveryError
 from bot.settings import Settings
 from handlers.features import REGISTRY
@@ -92,7 +93,9 @@ def turn_from_update(update: Update) -> Turn | None:
         "name_hint": user.first_name if user else None,
     }
     if update.callback_query is not None:
-        return Turn(payload=update.callback_query.data or "", **common)
+        source = update.callback_query.message
+        shown = (source.text or source.caption) if isinstance(source, Message) else None
+        return Turn(payload=update.callback_query.data or "", source_text=shown, **common)
     message = update.effective_message
     if message is None:
         return None
@@ -144,6 +147,7 @@ class TelegramChannel:
         )
         self.application.add_error_handler(self._on_error)
         self.wiring: Wiring | None = None
+        self.voice_notes = VoiceNotes()
         self._sender_task: asyncio.Task[None] | None = None
 
     # --- lifecycle ------------------------------------------------------------------------
@@ -169,6 +173,7 @@ class TelegramChannel:
             self.wiring.sender.wake()
 
     async def stop(self) -> None:
+        await self.voice_notes.close()
         if self._sender_task is not None:
             self._sender_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -210,6 +215,7 @@ class TelegramChannel:
         turn = turn_from_update(update)
         if turn is None or self.wiring is None:
             return
+        turn = await with_voice_bytes(turn, update.effective_message)
         replies = await self.wiring.router.handle(turn)
         source = query.message if query is not None and isinstance(query.message, Message) else None
         await self.send(int(turn.address), replies, source=source)
@@ -249,6 +255,12 @@ class TelegramChannel:
         limits = BULK if bulk else None
         for reply in replies:
             markup = keyboard(reply)
+            if reply.speech is not None:
+                if bulk:  # the outbox must know whether it arrived
+                    await send_voice(bot, chat_id, reply, markup, limits)
+                else:
+                    self.voice_notes.send_later(bot, chat_id, reply, markup)
+                continue
             if (
                 reply.edit
                 and source is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 from typing import Any
@@ -53,8 +54,8 @@ def _plain(row: dict[str, Any]) -> dict[str, Any]:
         if isinstance(value, str) and value[:1] in "[{":
             with contextlib.suppress(ValueError):
                 row[key] = json.loads(value)
-        elif isinstance(value, bytes):
-            row[key] = f"<{len(value)} bytes>"
+        elif isinstance(value, bytes):  # e.g. a recorder's voice recordings: theirs to keep
+            row[key] = {"bytes": len(value), "base64": base64.b64encode(value).decode()}
     return row
 
 

@@ -8,6 +8,7 @@ from handlers.people.onboarding import steps_for
 from handlers.registry import N_, Feature
 from handlers.types import Button, Reply
 from handlers.vocab import AVAILABILITY, DUTCH_LEVELS, INTERESTS, dutch_icons
+from handlers.voice.listen import auto_voice_button
 from i18n import BY_CODE
 
 feature = Feature("handlers.people.profile")
@@ -60,6 +61,7 @@ async def profile_replies(ctx: Context) -> list[Reply]:
         Button(label=ctx._(FIELD_LABELS[c]), data=f"pf:{c}") for c in steps_for(ctx.person.role)
     ]
     buttons.append(Button(label=ctx._("🌐 Language"), data="pf:ol"))
+    buttons.append(auto_voice_button(ctx))
     text = "\n".join(
         [ctx._("🪪 <b>Your profile</b>. Tap what you want to change."), *profile_lines(ctx)]
     )

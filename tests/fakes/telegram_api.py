@@ -1284,7 +1284,8 @@ class FakeTelegram:
             content: dict[str, Any] = {"photo": [{**media, "width": 1, "height": 1}]}
         else:
             extra: dict[str, Any] = {
-                "voice": {"duration": 1},
+                # Bot API sendVoice: `duration` is optional, in seconds, as the sender says.
+                "voice": {"duration": _param_int(params, "duration", 1), "mime_type": "audio/ogg"},
                 "audio": {"duration": 1},
                 "video": {"width": 1, "height": 1, "duration": 1},
                 "animation": {"width": 1, "height": 1, "duration": 1},

@@ -1,0 +1,1 @@
+"""Read aloud: recorded or synthetic voice notes of the messages that matter."""
