@@ -33,14 +33,15 @@ def N_(message: str) -> str:
 
 @dataclass(frozen=True)
 class Input:
-    """What a step receives: the text typed, or the arguments of its own button."""
+    """What a step receives: the text typed, the arguments of its own button, or a location."""
 
     text: str | None = None
     args: tuple[str, ...] = ()
+    location: tuple[float, float] | None = None  # latitude, longitude of a shared location
 
     @property
     def pressed(self) -> bool:
-        return self.text is None
+        return self.text is None and self.location is None
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ class Step:
     prompt: Prompt
     answer: Answer
     needs_consent: bool = True
+    reads_text: bool = False  # the step reads typed text itself (a name, a place, a time)
+    reads_location: bool = False  # the step takes a shared location
 
 
 @dataclass(frozen=True)
@@ -85,11 +88,20 @@ class Registry:
             raise ValueError(f"payload code {code!r} is invalid or taken")
 
     def step(
-        self, code: str, prompt: Prompt, *, needs_consent: bool = True
+        self,
+        code: str,
+        prompt: Prompt,
+        *,
+        needs_consent: bool = True,
+        reads_text: bool = False,
+        reads_location: bool = False,
     ) -> Callable[[Answer], Answer]:
+        """Register a step. Typed text is first matched to its buttons; what matches none goes
+        to the answer only when `reads_text`, else the person is shown the buttons again."""
+
         def register(answer: Answer) -> Answer:
             self._claim(code)
-            self.steps[code] = Step(code, prompt, answer, needs_consent)
+            self.steps[code] = Step(code, prompt, answer, needs_consent, reads_text, reads_location)
             return answer
 
         return register

@@ -45,6 +45,10 @@ class Reply(BaseModel):
     image: Attachment | None = None
     document: Attachment | None = None
     edit: bool = False
+    # A reply-keyboard button that shares the person's location (Telegram request_location);
+    # its label. Only on a reply without inline buttons. `remove_keyboard` takes it away.
+    request_location: str | None = None
+    remove_keyboard: bool = False
 
 
 class Turn(BaseModel):
@@ -55,6 +59,7 @@ class Turn(BaseModel):
     text: str | None = None
     payload: str | None = None
     attachment: str | None = None  # "voice", "photo", "sticker", "document", "video", ...
+    location: tuple[float, float] | None = None  # latitude, longitude; never stored
     language_hint: str | None = None
     name_hint: str | None = None
     received_at: datetime | None = None
