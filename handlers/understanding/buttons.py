@@ -25,8 +25,8 @@ class Choice:
 
 
 def _word_fit(typed: list[str], label: list[str]) -> int | None:
-    """How far the typed words are from the label's words (lower is better), or None when a
-    typed word is not in the label at all."""
+    """How many typos the typed words need to be words of the label, or None when a typed
+    word is not in the label at all. Two buttons that fit as well are a tie, never a guess."""
     if not typed or not label or any(ch.isdigit() for word in typed for ch in word):
         return None  # numbers are the step's to read: '-2' is not the button '2 h'
     cost = 0
@@ -35,7 +35,7 @@ def _word_fit(typed: list[str], label: list[str]) -> int | None:
         if best is None:
             return None
         cost += best
-    return cost * 10 + (len(label) - len(typed))
+    return cost
 
 
 def _best(scored: list[tuple[int, str]]) -> str | None:

@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from handlers.understanding.text import fold
 
@@ -34,27 +35,27 @@ class Words:
     weekdays: dict[str, int]  # folded word → 0 (Monday) … 6
 
 
-def _raw(locale: str) -> dict[str, object]:
+def _raw(locale: str) -> dict[str, Any]:
     path = WORDS_DIR / f"{locale}.json"
     if not path.exists():
         return {}
-    data: dict[str, object] = json.loads(path.read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data
 
 
-def _list(sources: list[dict[str, object]], key: str) -> frozenset[str]:
+def _list(sources: list[dict[str, Any]], key: str) -> frozenset[str]:
     found: set[str] = set()
     for source in sources:
-        for word in source.get(key, []):  # type: ignore[attr-defined]
+        for word in source.get(key, []):
             if folded := fold(str(word)):
                 found.add(folded)
     return frozenset(found)
 
 
-def _map(sources: list[dict[str, object]], key: str) -> dict[str, str]:
+def _map(sources: list[dict[str, Any]], key: str) -> dict[str, str]:
     found: dict[str, str] = {}
     for source in reversed(sources):  # the person's own language wins
-        for word, value in dict(source.get(key, {})).items():  # type: ignore[call-overload]
+        for word, value in dict(source.get(key, {})).items():
             if folded := fold(str(word)):
                 found[folded] = str(value)
     return found
@@ -65,7 +66,7 @@ def words_for(locale: str) -> Words:
     sources = [_raw(code) for code in dict.fromkeys((locale, *ALWAYS))]
     weekdays: dict[str, int] = {}
     for source in reversed(sources):
-        for index, names in enumerate(source.get("weekdays", [])):  # type: ignore[arg-type]
+        for index, names in enumerate(source.get("weekdays", [])):
             for name in names:
                 weekdays[fold(str(name))] = index
     phrases = _map(sources, "phrases")
