@@ -96,7 +96,8 @@ class Registry:
         reads_text: bool = False,
         reads_location: bool = False,
     ) -> Callable[[Answer], Answer]:
-        """Register a step. Typed text is first matched to its buttons; what matches none goes
+        """Register a step. Typed text is first matched to its buttons (the prompt is drawn
+        again for that, on a copy of the state: a prompt only reads); what matches none goes
         to the answer only when `reads_text`, else the person is shown the buttons again."""
 
         def register(answer: Answer) -> Answer:

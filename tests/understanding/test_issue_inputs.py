@@ -168,3 +168,10 @@ async def test_duration_hint_uses_the_persons_number_format(router: Router) -> N
     (prompt,) = await chat.press("hk:culture")
     labels = [b.label for row in prompt.buttons for b in row]
     assert "1,5" in prompt.text and "1,5 год." in labels  # the hint writes 1,5 like the buttons
+
+
+async def test_typing_a_menu_button(router: Router) -> None:
+    _, newcomer = await paired_in(router, "nl")
+    await newcomer.say("/menu")
+    await newcomer.say("uren noteren")  # "⏱️ Uren noteren", typed
+    assert any(b.data == "hl:x" for r in newcomer.last for row in r.buttons for b in row)
