@@ -317,9 +317,9 @@ CEFR_LEVELS = {"a0": 1, "a1": 1, "a2": 2, "b1": 3, "b2": 4, "c1": 4, "c2": 4}
 
 @feature.step("od", _dutch_prompt, reads_text=True)
 async def dutch_answer(ctx: Context, given: Input) -> list[Reply]:
-    typed = fold(given.text or "").replace(" ", "").replace(".", "")
-    level = CEFR_LEVELS.get(typed) if typed else _int_arg(given, set(DUTCH_LEVELS))
-    level = level if level is not None else _int_arg(given, set(DUTCH_LEVELS))
+    level = CEFR_LEVELS.get(fold(given.text or "").replace(" ", "").replace(".", ""))
+    if level is None:
+        level = _int_arg(given, set(DUTCH_LEVELS))
     if level is None:
         return with_hint(ctx._("☝️ Please use the buttons."), await ctx.reprompt())
     await update_person(ctx.tx, ctx.person.id, dutch_level=level)
