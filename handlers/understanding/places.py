@@ -82,14 +82,28 @@ def find_place(text: str) -> PlaceMatch:
             return PlaceMatch(place=names[spelling])
         if spelling.replace(" ", "") in names:
             return PlaceMatch(place=names[spelling.replace(" ", "")])
-    return PlaceMatch(suggestions=_near(folded, names))
+    return PlaceMatch(suggestions=_near(folded))
 
 
-def _near(folded: str, names: dict[str, Place]) -> list[Place]:
+@cache
+def _by_length() -> dict[int, list[tuple[str, frozenset[str], Place]]]:
+    """Known names (spaces taken out) by length, with their letters: a near miss differs by
+    two edits at most, so by two in length and by four letters in its set of letters."""
+    buckets: dict[int, list[tuple[str, frozenset[str], Place]]] = {}
+    for name, place in _names().items():
+        compact = name.replace(" ", "")
+        buckets.setdefault(len(compact), []).append((compact, frozenset(compact), place))
+    return buckets
+
+
+def _near(folded: str) -> list[Place]:
+    typed = folded.replace(" ", "")
+    letters = frozenset(typed)
     scored: list[tuple[int, str, Place]] = []
-    for name, place in names.items():
-        if close(folded, name) or close(folded.replace(" ", ""), name.replace(" ", "")):
-            scored.append((distance(folded, name, typos_allowed(name)), place.postcode, place))
+    for length in range(len(typed) - 2, len(typed) + 3):
+        for name, name_letters, place in _by_length().get(length, []):
+            if len(letters ^ name_letters) <= 4 and close(typed, name):
+                scored.append((distance(typed, name, typos_allowed(name)), place.postcode, place))
     scored.sort(key=lambda item: (item[0], item[1]))
     suggestions: list[Place] = []
     for _score, code, place in scored:
