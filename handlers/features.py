@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from handlers import common
-from handlers.hours import confirmations, progress, proof
+from handlers.hours import confirmations, my_hours, progress, proof
 from handlers.hours import log as hours_log
 from handlers.offers import cards as offers
-from handlers.people import buddies, onboarding, privacy, profile
+from handlers.people import buddies, buddy_plans, onboarding, place, privacy, profile
 from handlers.registry import Registry
 from handlers.reminders import ticks as reminders
 from handlers.staff import commands as staff
@@ -17,11 +17,14 @@ from handlers.voice import listen, record, recorders
 FEATURES: tuple[Registry, ...] = (
     common.feature,
     onboarding.feature,
+    place.feature,
     profile.feature,
     privacy.feature,
     buddies.feature,
+    buddy_plans.feature,
     offers.feature,
     hours_log.feature,
+    my_hours.feature,
     confirmations.feature,
     progress.feature,
     proof.feature,

@@ -33,14 +33,15 @@ def N_(message: str) -> str:
 
 @dataclass(frozen=True)
 class Input:
-    """What a step receives: the text typed, or the arguments of its own button."""
+    """What a step receives: the text typed, the arguments of its own button, or a location."""
 
     text: str | None = None
     args: tuple[str, ...] = ()
+    location: tuple[float, float] | None = None  # latitude, longitude of a shared location
 
     @property
     def pressed(self) -> bool:
-        return self.text is None
+        return self.text is None and self.location is None
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,8 @@ class Step:
     answer: Answer
     needs_consent: bool = True
     takes_voice: bool = False  # answered with a voice message too (`ctx.turn.voice`)
+    reads_text: bool = False  # the step reads typed text itself (a name, a place, a time)
+    reads_location: bool = False  # the step takes a shared location
 
 
 @dataclass(frozen=True)
@@ -86,11 +89,24 @@ class Registry:
             raise ValueError(f"payload code {code!r} is invalid or taken")
 
     def step(
-        self, code: str, prompt: Prompt, *, needs_consent: bool = True, takes_voice: bool = False
+        self,
+        code: str,
+        prompt: Prompt,
+        *,
+        needs_consent: bool = True,
+        takes_voice: bool = False,
+        reads_text: bool = False,
+        reads_location: bool = False,
     ) -> Callable[[Answer], Answer]:
+        """Register a step. Typed text is first matched to its buttons (the prompt is drawn
+        again for that, on a copy of the state: a prompt only reads); what matches none goes
+        to the answer only when `reads_text`, else the person is shown the buttons again."""
+
         def register(answer: Answer) -> Answer:
             self._claim(code)
-            self.steps[code] = Step(code, prompt, answer, needs_consent, takes_voice)
+            self.steps[code] = Step(
+                code, prompt, answer, needs_consent, takes_voice, reads_text, reads_location
+            )
             return answer
 
         return register

@@ -9,8 +9,9 @@ from datetime import datetime
 from handlers.common import menu_replies, not_understood, stale_button
 from handlers.context import Config, Context
 from handlers.features import REGISTRY
-from handlers.registry import Input
+from handlers.registry import Input, Step
 from handlers.types import Reply, Turn
+from handlers.understanding.screen import typed_button, typed_menu_item, with_hint
 from handlers.voice.speak import chosen_in_turn, with_voice
 from i18n import locale_from_telegram, translator
 from storage.clock import utcnow
@@ -72,9 +73,13 @@ async def dispatch(ctx: Context) -> list[Reply]:
     turn = ctx.turn
     if turn.payload is not None:
         return await _pressed(ctx, turn.payload)
+    step = ctx.registry.steps.get(ctx.state.step or "")
+    if turn.location is not None and step is not None and step.reads_location:
+        if step.needs_consent and not ctx.person.consented:
+            return await _restart(ctx)
+        return await step.answer(ctx, Input(location=turn.location))
     text = (turn.text or "").strip()
     if not text:
-        step = ctx.registry.steps.get(ctx.state.step or "")
         if turn.voice is not None and step is not None and step.takes_voice:
             if step.needs_consent and not ctx.person.consented:
                 return await _restart(ctx)
@@ -90,12 +95,31 @@ async def dispatch(ctx: Context) -> list[Reply]:
         )
     if text.startswith("/"):
         return await _command(ctx, text)
-    step = ctx.registry.steps.get(ctx.state.step or "")
     if step is not None:
         if step.needs_consent and not ctx.person.consented:
             return await _restart(ctx)
-        return await step.answer(ctx, Input(text=text))
+        return await _typed_at_step(ctx, step, text)
+    if ctx.person.onboarded and (item := typed_menu_item(ctx, text)) is not None:
+        return _typed(await _pressed(ctx, item))
     return await not_understood(ctx)
+
+
+async def _typed_at_step(ctx: Context, step: Step, text: str) -> list[Reply]:
+    """Typed text is a button when it names one; else the step reads it, or we say what we
+    expected and show the buttons again (ticks kept) in the same reply."""
+    data = await typed_button(ctx, step, text)
+    if data is not None:
+        return _typed(await _pressed(ctx, data))
+    if step.reads_text:
+        return await step.answer(ctx, Input(text=text))
+    hint = ctx._("🤔 I did not understand “{text}”. Tap a button, or type its name or number.",
+                 text=text[:40])  # fmt: skip
+    return with_hint(hint, await ctx.reprompt())
+
+
+def _typed(replies: list[Reply]) -> list[Reply]:
+    """A typed answer has no message of ours to edit: send every reply as a new one."""
+    return [reply.model_copy(update={"edit": False}) if reply.edit else reply for reply in replies]
 
 
 async def _restart(ctx: Context) -> list[Reply]:

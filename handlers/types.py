@@ -63,6 +63,10 @@ class Reply(BaseModel):
     document: Attachment | None = None
     edit: bool = False
     speech: Speech | None = None  # sent as a voice note (with `text` as caption when not empty)
+    # A reply-keyboard button that shares the person's location (Telegram request_location);
+    # its label. Only on a reply without inline buttons. `remove_keyboard` takes it away.
+    request_location: str | None = None
+    remove_keyboard: bool = False
 
 
 class Turn(BaseModel):
@@ -75,6 +79,7 @@ class Turn(BaseModel):
     attachment: str | None = None  # "voice", "photo", "sticker", "document", "video", ...
     voice: Attachment | None = None  # the bytes of a voice note, when the channel fetched them
     source_text: str | None = None  # the text of the message whose button was pressed
+    location: tuple[float, float] | None = None  # latitude, longitude; never stored
     language_hint: str | None = None
     name_hint: str | None = None
     received_at: datetime | None = None

@@ -16,7 +16,10 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
+    KeyboardButton,
     Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
     Update,
 )
 from telegram.constants import ParseMode
@@ -65,9 +68,17 @@ def telegram_language_code(locale: str) -> str:
     return locale.split("_")[0]
 
 
-def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+
+
+def keyboard(reply: Reply) -> Markup | None:
+    """Inline buttons; else the one reply-keyboard button that shares a location (Bot API
+    KeyboardButton.request_location), or taking that keyboard away again."""
     if not reply.buttons:
-        return None
+        if reply.request_location:
+            button = KeyboardButton(reply.request_location, request_location=True)
+            return ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True)
+        return ReplyKeyboardRemove() if reply.remove_keyboard else None
     return InlineKeyboardMarkup(
         [
             [
@@ -101,6 +112,9 @@ def turn_from_update(update: Update) -> Turn | None:
         return None
     if message.text is not None:
         return Turn(text=message.text, **common)
+    if message.location is not None:  # the point is passed on to find a postcode, never kept
+        point = (message.location.latitude, message.location.longitude)
+        return Turn(attachment="location", location=point, **common)
     kind = next((k for k in ATTACHMENT_KINDS if getattr(message, k, None)), "other")
     return Turn(text=message.caption, attachment=kind, **common)
 
@@ -263,6 +277,7 @@ class TelegramChannel:
                 continue
             if (
                 reply.edit
+                and not isinstance(markup, ReplyKeyboardMarkup | ReplyKeyboardRemove)
                 and source is not None
                 and source.text is not None
                 and not (reply.image or reply.document)

@@ -10,7 +10,13 @@ import asyncio
 import logging
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, InputFile, Message
+from telegram import (
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ExtBot
@@ -22,6 +28,8 @@ from handlers.voice.speak import voices
 from i18n import translator
 
 log = logging.getLogger(__name__)
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 
 MAX_VOICE_BYTES = 1_000_000  # a minute of speech is far less; larger files are not fetched
 
@@ -41,7 +49,7 @@ async def with_voice_bytes(turn: Turn, message: Message | None) -> Turn:
 
 
 async def send_voice(
-    bot: ExtBot[Any], chat_id: int, reply: Reply, markup: InlineKeyboardMarkup | None, limits: Any
+    bot: ExtBot[Any], chat_id: int, reply: Reply, markup: Markup, limits: Any
 ) -> None:
     """Render the reply's speech (off the event loop, cached) and send it as a voice note."""
     assert reply.speech is not None
@@ -73,16 +81,12 @@ class VoiceNotes:
     def __init__(self) -> None:
         self._tasks: set[asyncio.Task[None]] = set()
 
-    def send_later(
-        self, bot: ExtBot[Any], chat_id: int, reply: Reply, markup: InlineKeyboardMarkup | None
-    ) -> None:
+    def send_later(self, bot: ExtBot[Any], chat_id: int, reply: Reply, markup: Markup) -> None:
         task = asyncio.create_task(self._send(bot, chat_id, reply, markup))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _send(
-        self, bot: ExtBot[Any], chat_id: int, reply: Reply, markup: InlineKeyboardMarkup | None
-    ) -> None:
+    async def _send(self, bot: ExtBot[Any], chat_id: int, reply: Reply, markup: Markup) -> None:
         try:
             await send_voice(bot, chat_id, reply, markup, None)
         except TelegramError as exc:

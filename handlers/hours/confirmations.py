@@ -436,7 +436,7 @@ async def _note_prompt(ctx: Context) -> list[Reply]:
     return [Reply(text=text, buttons=[[Button(label=ctx._("⏭️ Skip"), data="hn:skip")]])]
 
 
-@feature.step("hn", _note_prompt, needs_consent=False)
+@feature.step("hn", _note_prompt, needs_consent=False, reads_text=True)
 async def note_answer(ctx: Context, given: Input) -> list[Reply]:
     if given.pressed and given.args != ("skip",):
         return await ctx.reprompt()

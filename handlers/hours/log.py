@@ -33,39 +33,37 @@ from handlers.hours.rules import (
     check_minutes,
     entry_line,
     hours_text,
-    parse_day,
     parse_duration,
 )
 from handlers.registry import N_, Feature, Input
 from handlers.types import Button, Reply
+from handlers.understanding.quantities import parse_date as read_date
+from handlers.understanding.quantities import parse_duration as read_duration
+from handlers.understanding.screen import with_hint
 from handlers.vocab import KINDS
-from i18n import Translator
 from storage.buddies import BuddyPair, active_pair_of, pairs_of
 from storage.hours import (
     HourEntry,
     add_entry,
-    entries_of,
     get_entry,
     loggable_offer,
     loggable_offers,
     minutes_on_day,
     same_activity_on_day,
-    undo_entry,
 )
 from storage.people import get_person
 
 feature = Feature("handlers.hours.log")
 
 MAX_TITLE = 40  # characters of an offer title on a button
-LISTED = 10  # entries in "my hours"
 STATUS_ICONS = {"pending": "⏳", "confirmed": "✅", "disputed": "❌", "self_declared": "✍️"}
 
 
 # --- refusals ------------------------------------------------------------------------------
 def refusal_text(ctx: Context, refusal: Refusal, **values: object) -> str:
     if refusal is Refusal.UNREADABLE:
-        return ctx._("🤔 I cannot read that. Type hours like 2 or 1,5 or 90 min, "
-                     "or press a button.")  # fmt: skip
+        return ctx._("🤔 I cannot read that. Type hours like {a} or {b} or {c}, "
+                     "or press a button.", **_examples(ctx))  # fmt: skip
     if refusal is Refusal.NOT_POSITIVE:
         return ctx._("☝️ The time must be more than 0.")
     if refusal is Refusal.ENTRY_TOO_LONG:
@@ -74,8 +72,16 @@ def refusal_text(ctx: Context, refusal: Refusal, **values: object) -> str:
         return ctx._("☝️ At most 16 hours on one day. This day has {hours} already.", **values)
     if refusal is Refusal.FUTURE:
         return ctx._("☝️ That day has not come yet. Choose today or a day before.")
+    if ctx.person.role != "newcomer":  # buddies have no counsellor
+        return ctx._("☝️ That is more than {days} days ago. Older meetings cannot be logged.",
+                     days=ctx.config.max_log_age_days)  # fmt: skip
     return ctx._("☝️ That is more than {days} days ago. Ask your counsellor about older hours.",
                  days=ctx.config.max_log_age_days)  # fmt: skip
+
+
+def _examples(ctx: Context) -> dict[str, str]:
+    """Typed-duration examples in the person's number format and words: 2, 1,5, 90 min."""
+    return {"a": ctx.t.number(2), "b": ctx.t.number(1.5), "c": ctx._("{n} min", n=90)}
 
 
 def _day_of(ctx: Context) -> date:
@@ -140,9 +146,7 @@ async def activity_answer(ctx: Context, given: Input) -> list[Reply]:
         pair = await active_pair_of(ctx.tx, ref, ctx.person.id)
         if pair is not None and pair.newcomer_id == ctx.person.id:
             return await ctx.goto("hh", src="buddy", ref=pair.id, kind="buddy")
-    if given.pressed:
-        return await stale_button(ctx)
-    return [Reply(text=ctx._("☝️ Please use the buttons.")), *await ctx.reprompt()]
+    return await stale_button(ctx)
 
 
 def other_kinds() -> list[str]:
@@ -161,7 +165,7 @@ async def _kind_prompt(ctx: Context) -> list[Reply]:
 async def kind_answer(ctx: Context, given: Input) -> list[Reply]:
     if len(given.args) == 1 and given.args[0] in other_kinds():
         return await ctx.goto("hh", src="other", ref=None, kind=given.args[0])
-    return [Reply(text=ctx._("☝️ Please use the buttons.")), *await ctx.reprompt()]
+    return await stale_button(ctx)
 
 
 # --- how long ------------------------------------------------------------------------------
@@ -171,14 +175,14 @@ async def _duration_prompt(ctx: Context) -> list[Reply]:
         for minutes in DURATION_BUTTONS
     ]
     keyboard = rows(buttons, 4)
-    text = ctx._("⏱️ How long? Or type it, for example 2 or 1,5 or 90 min.")
+    text = ctx._("⏱️ How long? Or type it, for example {a} or {b} or {c}.", **_examples(ctx))
     if ctx.state.data.get("mode") == "b":
         text = ctx._("📅 {day}", day=_day_label(ctx, _day_of(ctx))) + "\n" + text
         keyboard.append([Button(label=ctx._("📅 Another day"), data="hh:day")])
     return [Reply(text=text, buttons=keyboard)]
 
 
-@feature.step("hh", _duration_prompt)
+@feature.step("hh", _duration_prompt, reads_text=True)
 async def duration_answer(ctx: Context, given: Input) -> list[Reply]:
     if given.args == ("day",) and ctx.state.data.get("mode") == "b":
         return await ctx.goto("hd")
@@ -186,10 +190,13 @@ async def duration_answer(ctx: Context, given: Input) -> list[Reply]:
         raw = given.args[0] if len(given.args) == 1 else ""
         minutes = int_arg(raw, 5, signed=True)
     else:
-        minutes = parse_duration(given.text or "")
+        typed = given.text or ""
+        minutes = parse_duration(typed)
+        if minutes is None:
+            minutes = read_duration(typed, ctx.person.locale)
     refusal = Refusal.UNREADABLE if minutes is None else check_minutes(minutes)
     if refusal is not None:
-        return [Reply(text=refusal_text(ctx, refusal)), *await ctx.reprompt()]
+        return with_hint(refusal_text(ctx, refusal), await ctx.reprompt())
     ctx.state.data["min"] = minutes
     if ctx.state.data.get("mode") == "b":
         return await ctx.goto("ba")
@@ -213,7 +220,7 @@ async def _day_prompt(ctx: Context) -> list[Reply]:
     return [Reply(text=text, buttons=[first, *rows(earlier, 3)], edit=True)]
 
 
-@feature.step("hd", _day_prompt)
+@feature.step("hd", _day_prompt, reads_text=True)
 async def day_answer(ctx: Context, given: Input) -> list[Reply]:
     if given.args == ("more",):
         ctx.state.data["more"] = True
@@ -223,13 +230,13 @@ async def day_answer(ctx: Context, given: Input) -> list[Reply]:
         ago = int_arg(raw, 4, signed=True)
         day = None if ago is None else ctx.days_ago(ago)
     else:
-        day = parse_day(given.text or "", ctx.today)
+        day = read_date(given.text or "", ctx.today, ctx.person.locale, "past")
     if day is None:
         text = ctx._("🤔 I cannot read that date. Type it like 21/11, or press a button.")
-        return [Reply(text=text), *await ctx.reprompt()]
+        return with_hint(text, await ctx.reprompt())
     refusal = check_day(day, ctx.today, ctx.config.max_log_age_days)
     if refusal is not None:
-        return [Reply(text=refusal_text(ctx, refusal)), *await ctx.reprompt()]
+        return with_hint(refusal_text(ctx, refusal), await ctx.reprompt())
     ctx.state.data.pop("more", None)
     ctx.state.data["day"] = day.isoformat()
     if ctx.state.data.get("mode") == "b":
@@ -263,7 +270,7 @@ async def again_answer(ctx: Context, given: Input) -> list[Reply]:
     if given.args == ("no",):
         ctx.finish()
         return await menu_replies(ctx, ctx._("👍 OK, nothing was added."))
-    return [Reply(text=ctx._("☝️ Please use the buttons.")), *await ctx.reprompt()]
+    return await stale_button(ctx)
 
 
 # --- saving --------------------------------------------------------------------------------
@@ -368,95 +375,3 @@ async def _saved(ctx: Context, entry: HourEntry, by_buddy: bool) -> list[Reply]:
         )
         buttons.append(Button(label=ctx._("📊 My progress"), data="m:progress"))
     return [Reply(text="\n".join(lines), buttons=rows(buttons, 3))]
-
-
-# --- undo and my hours ---------------------------------------------------------------------
-@feature.action("hu")
-async def undo_action(ctx: Context, args: list[str]) -> list[Reply]:
-    entry_id = (int_arg(args[0]) if len(args) == 1 else None) or 0
-    entry = await get_entry(ctx.tx, entry_id) if entry_id else None
-    if entry is None or ctx.person.id not in (entry.person_id, entry.logged_by_person_id):
-        return await stale_button(ctx)
-    line = entry_line(ctx.t, entry)
-    if entry.status == "undone":
-        return [Reply(text=ctx._("👌 Already removed:") + " " + line)]
-    if not await undo_entry(ctx.tx, entry.id, ctx.now):
-        return [Reply(text=ctx._("🔒 This entry is confirmed already. It cannot be undone.")
-                      + "\n" + line)]  # fmt: skip
-    return [Reply(text=ctx._("↩️ Removed:") + " " + line, edit=True)]
-
-
-async def my_hours_lines(ctx: Context, entries: list[HourEntry]) -> list[str]:
-    return [
-        f"{STATUS_ICONS.get(e.status, '')} "
-        + entry_line(ctx.t, e, await buddy_name_of(ctx.tx, e))
-        for e in entries
-    ]
-
-
-@feature.action("hm")
-async def my_hours_action(ctx: Context, args: list[str]) -> list[Reply]:
-    if args or ctx.person.role != "newcomer":
-        return await stale_button(ctx)
-    entries = await entries_of(
-        ctx.tx, ctx.person.id, statuses=STATUS_ICONS.keys(), limit=LISTED
-    )
-    if not entries:
-        return [Reply(text=ctx._("🗂️ No hours yet. Log them with /log."))]
-    lines = [ctx._("🗂️ Your last hours:"), *await my_hours_lines(ctx, entries)]
-    lines.append(ctx._("✅ confirmed · ⏳ waiting · ❌ not right · ✍️ noted yourself"))
-    undoable = [
-        Button(label=ctx._("↩️ {day} · {hours}", day=ctx.t.short_date(e.day),
-                           hours=hours_text(ctx.t, e.minutes)), data=f"hu:{e.id}")
-        for e in entries if e.status in ("pending", "self_declared")
-    ]  # fmt: skip
-    return [Reply(text="\n".join(lines), buttons=rows(undoable, 2))]
-
-
-# --- one tap from a reminder ---------------------------------------------------------------
-def quick_log_buttons(t: Translator, source: str, ref: int, day: date) -> list[list[Button]]:
-    """Buttons "1 h / 1½ h / 2 h / 3 h" that log hours for an offer (`source` "o") or a buddy
-    pair ("b") on `day`, for a reminder such as "how did it go?". Rights are checked on press."""
-    return rows(
-        [
-            Button(label=hours_text(t, minutes),
-                   data=f"hq:{source}:{ref}:{minutes}:{day:%Y%m%d}")
-            for minutes in DURATION_BUTTONS
-        ],
-        4,
-    )  # fmt: skip
-
-
-@feature.action("hq")
-async def quick_log_action(ctx: Context, args: list[str]) -> list[Reply]:
-    if (
-        ctx.person.role != "newcomer"
-        or len(args) != 4
-        or args[0] not in ("o", "b")
-        or any(int_arg(a) is None for a in args[1:])
-    ):
-        return await stale_button(ctx)
-    try:
-        day = date(int(args[3][:4]), int(args[3][4:6]), int(args[3][6:8]))
-    except ValueError:
-        return await stale_button(ctx)
-    source, ref, kind = ("offer" if args[0] == "o" else "buddy"), int(args[1]), "buddy"
-    if source == "offer":
-        offer = await loggable_offer(ctx.tx, ctx.person.id, ref)
-        if offer is None:
-            return await stale_button(ctx)
-        kind = offer.kind
-    else:
-        pair = await active_pair_of(ctx.tx, ref, ctx.person.id)
-        if pair is None or pair.newcomer_id != ctx.person.id:
-            return await stale_button(ctx)
-    minutes = int(args[2])
-    refusal = check_minutes(minutes) or check_day(day, ctx.today, ctx.config.max_log_age_days)
-    if refusal is not None:
-        return [Reply(text=refusal_text(ctx, refusal))]
-    ctx.finish()
-    ctx.state.flow = "log"
-    ctx.state.data.update(
-        mode="n", src=source, ref=ref, kind=kind, min=minutes, day=day.isoformat()
-    )
-    return await save_entry(ctx)

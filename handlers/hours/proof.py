@@ -189,7 +189,7 @@ async def _name_prompt(ctx: Context) -> list[Reply]:
     return [Reply(text=text, buttons=buttons)]
 
 
-@feature.step("pn", _name_prompt)
+@feature.step("pn", _name_prompt, reads_text=True)
 async def name_answer(ctx: Context, given: Input) -> list[Reply]:
     if given.pressed:
         if given.args != ("me",) or not ctx.person.display_name:

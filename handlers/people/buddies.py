@@ -6,43 +6,32 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import segno
 
 from handlers.common import int_arg, menu_replies, rows, stale_button
 from handlers.context import Context, notify_person
 from handlers.hours.confirmations import name_of
-from handlers.hours.log import _day_label, refusal_text, save_entry
+from handlers.hours.log import save_entry
 from handlers.hours.rules import (
     BUDDY_ACTIVITIES,
-    DAY_CHOICES,
-    MAX_INPUT,
-    _normalise,
-    check_minutes,
     hours_text,
 )
+from handlers.people.buddy_plans import MAX_LISTED_PLANNED, planned_lines, when_text
 from handlers.registry import N_, Feature, Input
 from handlers.types import Attachment, Button, Reply
 from i18n import Translator
 from storage.buddies import (
     INVITE_TTL,
-    BuddyPair,
     ClaimResult,
-    PlannedMeeting,
     active_pair_of,
     buddies_in_network,
-    cancel_planned,
     claim_invite,
     create_invite,
-    drop_pending,
     get_invite,
-    get_planned,
     invite_problem,
     pair_stats,
     pairs_of,
-    plan_meeting,
     upcoming_planned,
 )
 from storage.people import get_person
@@ -53,10 +42,6 @@ feature = Feature("handlers.people.buddies")
 START_PREFIX = "pair-"
 MAX_LISTED_BUDDIES = 40
 CODE_SHAPE = re.compile(r"^[A-Za-z0-9_-]{6,40}$")
-PLAN_TIMES = ("1000", "1400", "1700", "1900")  # HHMM buttons; other times may be typed
-PLAN_AHEAD_DAYS = 60  # a meeting further away than this is refused
-MAX_LISTED_PLANNED = 5
-TIME_SHAPE = re.compile(r"^(\d{1,2})(?:[:hu.](\d{2})?)?$")  # 18:30, 18u30, 18h30, 18h, 18
 
 
 def invite_link(bot_username: str | None, code: str) -> str:
@@ -187,7 +172,7 @@ async def agree_answer(ctx: Context, given: Input) -> list[Reply]:
         ctx.finish()
         return await menu_replies(ctx, ctx._("👍 OK. You are not paired."))
     if given.args != ("yes",):
-        return [Reply(text=ctx._("☝️ Please use the buttons.")), *await ctx.reprompt()]
+        return await stale_button(ctx)
     invite = await get_invite(ctx.tx, code)
     result = await claim_invite(ctx.tx, code, ctx.person.id, ctx.now)
     ctx.finish()
@@ -232,9 +217,7 @@ async def who_answer(ctx: Context, given: Input) -> list[Reply]:
     ref = int_arg(given.args[0]) if len(given.args) == 1 else None
     pair = await active_pair_of(ctx.tx, ref, ctx.person.id) if ref is not None else None
     if pair is None or pair.buddy_id != ctx.person.id:
-        if given.pressed:
-            return await stale_button(ctx)
-        return [Reply(text=ctx._("☝️ Please use the buttons.")), *await ctx.reprompt()]
+        return await stale_button(ctx)
     return await ctx.goto("hh", src="buddy", ref=pair.id, kind="buddy")
 
 
@@ -249,224 +232,9 @@ async def _what_prompt(ctx: Context) -> list[Reply]:
 @feature.step("ba", _what_prompt)
 async def what_answer(ctx: Context, given: Input) -> list[Reply]:
     if len(given.args) != 1 or given.args[0] not in BUDDY_ACTIVITIES:
-        return [Reply(text=ctx._("☝️ Please use the buttons.")), *await ctx.reprompt()]
+        return await stale_button(ctx)
     ctx.state.data["icon"] = given.args[0]
     return await save_entry(ctx)
-
-
-# --- a buddy plans a meeting: who → which day → what time ---------------------------------
-def parse_time(text: str) -> time | None:
-    """A typed time of day: 18:30, 18u30, 18h30, 18.30, 18h or 18."""
-    if not text or len(text) > MAX_INPUT:
-        return None
-    match = TIME_SHAPE.match(_normalise(text).replace(" ", "").lower())
-    if match is None:
-        return None
-    hour, minute = int(match.group(1)), int(match.group(2) or 0)
-    return time(hour, minute) if hour < 24 and minute < 60 else None
-
-
-def plan_reminder_key(kind: str, meeting_id: int, person_id: int | None = None) -> str:
-    """The reminder (and outbox) key of a planned meeting's reminder; without a person, the
-    prefix of every such key."""
-    return f"reminder:{kind}:plan{meeting_id}:" + ("" if person_id is None else str(person_id))
-
-
-def when_text(t: Translator, starts_at: datetime, tz: ZoneInfo) -> str:
-    """'Wednesday 25 November · 19:00' in local time."""
-    local = starts_at.astimezone(tz)
-    return f"{t.date(local.date())} · {t.time(local)}"
-
-
-async def _my_pairs(ctx: Context) -> list[BuddyPair]:
-    if ctx.person.role != "buddy":
-        return []
-    return [p for p in await pairs_of(ctx.tx, ctx.person.id) if p.buddy_id == ctx.person.id]
-
-
-async def _plan_pair(ctx: Context, pair_id: object) -> BuddyPair | None:
-    """The pair, when it is active and the person is its buddy (checked on every press)."""
-    ref = int_arg(str(pair_id)) if pair_id is not None else None
-    pair = await active_pair_of(ctx.tx, ref, ctx.person.id) if ref is not None else None
-    if pair is None or pair.buddy_id != ctx.person.id or ctx.person.role != "buddy":
-        return None
-    return pair
-
-
-@feature.action("bm")
-async def plan_action(ctx: Context, args: list[str]) -> list[Reply]:
-    """`bm`: start planning a meeting (a buddy with at least one newcomer)."""
-    mine = await _my_pairs(ctx)
-    if args or not mine:
-        return await stale_button(ctx)
-    ctx.finish()
-    ctx.state.flow = "plan"
-    if len(mine) == 1:
-        return await ctx.goto("bd", pair=mine[0].id)
-    return await ctx.goto("bn")
-
-
-async def _plan_who_prompt(ctx: Context) -> list[Reply]:
-    buttons = [
-        Button(label=f"👤 {name_of(ctx.t, None, pair.newcomer_name)}", data=f"bn:{pair.id}")
-        for pair in await _my_pairs(ctx)
-    ]
-    return [Reply(text=ctx._("👥 Who do you want to meet?"), buttons=rows(buttons))]
-
-
-@feature.step("bn", _plan_who_prompt)
-async def plan_who_answer(ctx: Context, given: Input) -> list[Reply]:
-    pair = await _plan_pair(ctx, given.args[0]) if len(given.args) == 1 else None
-    if pair is None:
-        if given.pressed:
-            ctx.finish()
-            return await stale_button(ctx)
-        return [Reply(text=ctx._("☝️ Please use the buttons.")), *await ctx.reprompt()]
-    return await ctx.goto("bd", pair=pair.id)
-
-
-async def _plan_day_prompt(ctx: Context) -> list[Reply]:
-    days = [
-        Button(label=_day_label(ctx, ctx.today + timedelta(days=n)), data=f"bd:{n}")
-        for n in range(DAY_CHOICES)
-    ]
-    return [Reply(text=ctx._("📅 Which day do you meet?"), buttons=rows(days, 3))]
-
-
-@feature.step("bd", _plan_day_prompt)
-async def plan_day_answer(ctx: Context, given: Input) -> list[Reply]:
-    ahead = int_arg(given.args[0], 4) if len(given.args) == 1 else None
-    if ahead is None:
-        if given.pressed:
-            return await stale_button(ctx)
-        return [Reply(text=ctx._("☝️ Please use the buttons.")), *await ctx.reprompt()]
-    if await _plan_pair(ctx, ctx.state.data.get("pair")) is None:
-        ctx.finish()
-        return await stale_button(ctx)
-    if ahead > PLAN_AHEAD_DAYS:
-        return [Reply(text=_too_far(ctx)), *await ctx.reprompt()]
-    day = ctx.today + timedelta(days=ahead)
-    return await ctx.goto("bt", day=day.isoformat())
-
-
-def _too_far(ctx: Context) -> str:
-    return ctx._("☝️ At most {days} days ahead. Choose an earlier day.", days=PLAN_AHEAD_DAYS)
-
-
-async def _plan_time_prompt(ctx: Context) -> list[Reply]:
-    raw = ctx.state.data.get("day")
-    day = date.fromisoformat(raw) if isinstance(raw, str) else ctx.today
-    buttons = [Button(label=f"{hhmm[:2]}:{hhmm[2:]}", data=f"bt:{hhmm}") for hhmm in PLAN_TIMES]
-    text = ctx._("📅 {day}", day=_day_label(ctx, day)) + "\n" + ctx._(
-        "🕖 What time? Or type it, for example 18:30."
-    )
-    return [Reply(text=text, buttons=rows(buttons, 4))]
-
-
-@feature.step("bt", _plan_time_prompt)
-async def plan_time_answer(ctx: Context, given: Input) -> list[Reply]:
-    if given.pressed:
-        raw = given.args[0] if len(given.args) == 1 else ""
-        if raw not in PLAN_TIMES:
-            return await stale_button(ctx)
-        at = time(int(raw[:2]), int(raw[2:]))
-    else:
-        typed = parse_time(given.text or "")
-        if typed is None:
-            text = ctx._("🤔 I cannot read that time. Type it like 18:30, or press a button.")
-            return [Reply(text=text), *await ctx.reprompt()]
-        at = typed
-    pair = await _plan_pair(ctx, ctx.state.data.get("pair"))
-    raw_day = ctx.state.data.get("day")
-    if pair is None or not isinstance(raw_day, str):
-        ctx.finish()
-        return await stale_button(ctx)
-    tz = ctx.config.tz
-    starts_at = datetime.combine(date.fromisoformat(raw_day), at, tzinfo=tz).astimezone(UTC)
-    if starts_at <= ctx.now:
-        return [Reply(text=ctx._("☝️ That time is over. Choose a later time.")),
-                *await ctx.reprompt()]  # fmt: skip
-    if starts_at > ctx.now + timedelta(days=PLAN_AHEAD_DAYS):
-        return [Reply(text=_too_far(ctx)), *await ctx.goto("bd")]
-    meeting = await plan_meeting(ctx.tx, pair.id, starts_at, ctx.person.id, ctx.now)
-    ctx.finish()
-    buddy = ctx.person
-
-    def tell_newcomer(t: Translator) -> list[Reply]:
-        text = t._("📅 {name} planned a meeting with you: {when}.",
-                   name=name_of(t, buddy), when=when_text(t, starts_at, tz))  # fmt: skip
-        return [Reply(text=text)]
-
-    await ctx.notify(pair.newcomer_id, tell_newcomer, key=f"plan:{meeting.id}", purpose="plan")
-    done = ctx._("✅ Planned: {when} with {name}.", when=when_text(ctx.t, starts_at, tz),
-                 name=name_of(ctx.t, None, pair.newcomer_name))  # fmt: skip
-    return await menu_replies(ctx, done)
-
-
-@feature.action("bx")
-async def cancel_plan_action(ctx: Context, args: list[str]) -> list[Reply]:
-    """`bx:<meeting id>`: the buddy cancels a meeting that has not started; the newcomer is
-    told."""
-    meeting = await _own_meeting(ctx, args)
-    if meeting is None or meeting.starts_at <= ctx.now:
-        return await stale_button(ctx)
-    await cancel_planned(ctx.tx, meeting.id, ctx.now)
-    tz = ctx.config.tz
-    buddy = ctx.person
-
-    def tell_newcomer(t: Translator) -> list[Reply]:
-        text = t._("✖️ {name} cancelled the meeting of {when}.",
-                   name=name_of(t, buddy), when=when_text(t, meeting.starts_at, tz))  # fmt: skip
-        return [Reply(text=text)]
-
-    await ctx.notify(meeting.newcomer_id, tell_newcomer, key=f"plan:{meeting.id}:cancel",
-                     purpose="plan")  # fmt: skip
-    await drop_pending(ctx.tx, plan_reminder_key("session", meeting.id))  # not sent yet: drop
-    text = ctx._("✖️ Cancelled: {when} with {name}.", when=when_text(ctx.t, meeting.starts_at, tz),
-                 name=name_of(ctx.t, None, meeting.newcomer_name))  # fmt: skip
-    return [Reply(text=text), *await buddy_overview(ctx)]
-
-
-async def _own_meeting(ctx: Context, args: list[str]) -> PlannedMeeting | None:
-    """A live meeting of an active pair of which the person is the buddy, else None."""
-    meeting_id = int_arg(args[0]) if len(args) == 1 else None
-    meeting = await get_planned(ctx.tx, meeting_id) if meeting_id is not None else None
-    if (
-        meeting is None
-        or meeting.cancelled_at is not None
-        or await _plan_pair(ctx, meeting.pair_id) is None
-    ):
-        return None
-    return meeting
-
-
-@feature.action("bl")
-async def log_planned_action(ctx: Context, args: list[str]) -> list[Reply]:
-    """`bl:<meeting id>:<minutes>`: one tap from "how did it go?" after a planned meeting. It
-    fills who, how long and which day of the buddy's meeting log; "what" is the next tap."""
-    meeting = await _own_meeting(ctx, args[:1])
-    minutes = int_arg(args[1], 5) if len(args) == 2 else None
-    if meeting is None or minutes is None or meeting.starts_at > ctx.now:
-        return await stale_button(ctx)
-    refusal = check_minutes(minutes)
-    if refusal is not None:
-        return [Reply(text=refusal_text(ctx, refusal))]
-    day = meeting.starts_at.astimezone(ctx.config.tz).date()
-    ctx.finish()
-    ctx.state.flow = "log"
-    return await ctx.goto("ba", mode="b", src="buddy", ref=meeting.pair_id, kind="buddy",
-                          min=minutes, day=day.isoformat())  # fmt: skip
-
-
-def planned_lines(ctx: Context, meetings: list[PlannedMeeting], is_buddy: bool) -> list[str]:
-    if not meetings:
-        return []
-    lines = [ctx._("📅 Planned meetings:")]
-    for meeting in meetings:
-        other = meeting.newcomer_name if is_buddy else meeting.buddy_name
-        when = when_text(ctx.t, meeting.starts_at, ctx.config.tz)
-        lines.append(f"• {ctx.t.value(when)} · {ctx.t.value(name_of(ctx.t, None, other))}")
-    return lines
 
 
 # --- /buddy --------------------------------------------------------------------------------

@@ -7,23 +7,23 @@ The same steps serve `/profile` (change one answer: `data["return"] == "profile"
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 
-from handlers.common import menu_replies, rows
+from handlers.common import menu_replies, rows, stale_button
 from handlers.context import Context
 from handlers.registry import N_, Feature, Input
 from handlers.types import Button, Reply
+from handlers.understanding.screen import with_hint
+from handlers.understanding.text import digits, fold
 from handlers.vocab import AVAILABILITY, DUTCH_LEVELS, INTERESTS, TRAVEL_KM, dutch_icons
 from i18n import BY_CODE, LANGUAGES, locale_from_telegram, ordered_for
-from storage.networks import municipality_for_postcode, network_for_postcode
 from storage.people import update_person
-from storage.postcodes import postcodes
 
 feature = Feature("handlers.people.onboarding")
 
 NEWCOMER_STEPS = ("on", "oc", "oi", "od", "oa", "ok", "ot")
 BUDDY_STEPS = ("on", "oc", "oa", "og")
 MAX_NAME = 60
+MAX_TRAVEL_KM = 100  # a typed distance beyond this is a typo, not a wish
 
 
 def steps_for(role: str | None) -> tuple[str, ...]:
@@ -92,8 +92,7 @@ async def language_command(ctx: Context, _args: str) -> list[Reply]:
 async def _language_prompt(ctx: Context) -> list[Reply]:
     likely = locale_from_telegram(ctx.turn.language_hint) or ctx.person.locale
     buttons = [
-        Button(label=lang.native_name, data=f"ol:{lang.code}")
-        for lang in ordered_for(likely)
+        Button(label=lang.native_name, data=f"ol:{lang.code}") for lang in ordered_for(likely)
     ]
     return [Reply(text="🌐 " + ctx._("Choose your language:"), buttons=rows(buttons))]
 
@@ -102,7 +101,7 @@ async def _language_prompt(ctx: Context) -> list[Reply]:
 async def language_answer(ctx: Context, given: Input) -> list[Reply]:
     code = given.args[0] if given.pressed and given.args else _match_language(given.text or "")
     if code not in BY_CODE:
-        return await ctx.reprompt()
+        return await stale_button(ctx)
     await update_person(ctx.tx, ctx.person.id, locale=code)
     ctx.person.locale = code
     if ctx.state.data.get("return"):
@@ -134,7 +133,7 @@ async def _role_prompt(ctx: Context) -> list[Reply]:
 @feature.step("or", _role_prompt, needs_consent=False)
 async def role_answer(ctx: Context, given: Input) -> list[Reply]:
     if given.args not in (("newcomer",), ("buddy",)):
-        return await ctx.reprompt()
+        return await stale_button(ctx)
     ctx.state.data["role"] = given.args[0]
     return await ctx.goto("op")
 
@@ -178,7 +177,7 @@ async def privacy_answer(ctx: Context, given: Input) -> list[Reply]:
             Reply(text=ctx._("👍 OK. We keep only your language. Type /start when you are ready."))
         ]
     if given.args != ("yes",):
-        return await ctx.reprompt()
+        return await stale_button(ctx)
     role = ctx.state.data.pop("role", None) or ctx.person.role or "newcomer"
     await update_person(ctx.tx, ctx.person.id, role=role, consent_at=ctx.now)
     ctx.person.role = role
@@ -193,11 +192,14 @@ async def _name_prompt(ctx: Context) -> list[Reply]:
     if hint and len(hint) <= MAX_NAME:
         buttons.append([Button(label=f"👤 {hint}", data="on:hint")])
     buttons.append([Button(label=ctx._("⏭️ Skip"), data="on:skip")])
-    text = ctx._("✏️ What is your first name? Your buddy and your counsellor will see it.")
+    if ctx.person.role == "buddy":
+        text = ctx._("✏️ What is your first name? Your newcomer and the staff will see it.")
+    else:
+        text = ctx._("✏️ What is your first name? Your buddy and your counsellor will see it.")
     return [Reply(text=text, buttons=buttons)]
 
 
-@feature.step("on", _name_prompt)
+@feature.step("on", _name_prompt, reads_text=True)
 async def name_answer(ctx: Context, given: Input) -> list[Reply]:
     if given.args == ("skip",):
         return await advance(ctx)
@@ -210,54 +212,18 @@ async def name_answer(ctx: Context, given: Input) -> list[Reply]:
     return await advance(ctx)
 
 
-# --- where ---------------------------------------------------------------------------------
-async def _place_prompt(ctx: Context) -> list[Reply]:
-    return [
-        Reply(
-            text=ctx._("📍 Where do you live? Type your postcode or town. Example: 8900 or Ieper.")
-        )
-    ]
-
-
-@feature.step("oc", _place_prompt)
-async def place_answer(ctx: Context, given: Input) -> list[Reply]:
-    place = postcodes().resolve(given.text or "") if given.text else None
-    if place is None:
-        return [
-            Reply(
-                text=ctx._(
-                    "🤔 I do not know “{text}”. Type a Belgian postcode with 4 digits, "
-                    "for example 9000 (Gent), 8900 (Ieper) or 9100 (Sint-Niklaas).",
-                    text=(given.text or "")[:40],
-                )
-            )
-        ]
-    network = await network_for_postcode(ctx.tx, place.postcode)
-    if (given.text or "").strip().isdigit():
-        # A postcode covers several villages; name it after its municipality when we know it.
-        municipality = await municipality_for_postcode(ctx.tx, place.postcode)
-        place = replace(place, name=municipality or place.name)
-    await update_person(
-        ctx.tx,
-        ctx.person.id,
-        postcode=place.postcode,
-        place=place.name,
-        latitude=place.latitude,
-        longitude=place.longitude,
-        network_id=network.id if network else None,
-    )
-    ctx.person.postcode, ctx.person.place = place.postcode, place.name
-    ctx.person.latitude, ctx.person.longitude = place.latitude, place.longitude
-    ctx.person.network_id = network.id if network else None
-    confirm = Reply(text=ctx._("📍 {postcode} {place}", postcode=place.postcode, place=place.name))
-    return [confirm, *await advance(ctx)]
-
-
 # --- multi-choice questions ----------------------------------------------------------------
+def _selected(ctx: Context, code: str, current: list[str]) -> list[str]:
+    """The ticks of this question so far: unsaved ones while it is open, else the profile's."""
+    if ctx.state.data.get("sel_step") == code:
+        return list(ctx.state.data.get("sel", []))
+    return list(current)
+
+
 def _choices(
     ctx: Context, code: str, options: dict[str, str], current: list[str]
 ) -> list[list[Button]]:
-    selected = set(ctx.state.data.get("sel", current))
+    selected = set(_selected(ctx, code, current))
     buttons = [
         Button(label=("✅ " if key in selected else "") + label, data=f"{code}:{key}")
         for key, label in options.items()
@@ -271,19 +237,20 @@ async def _toggle(
 ) -> list[Reply] | None:
     """Handle a multi-choice press; return replies, or None when the person pressed Done."""
     current = list(getattr(ctx.person, field))
-    selected: list[str] = list(ctx.state.data.get("sel", current))
+    selected = _selected(ctx, code, current)
     if given.args == ("done",):
         if not selected:
-            return [Reply(text=ctx._("☝️ Choose at least one."))]
+            return with_hint(ctx._("☝️ Choose at least one."), await ctx.reprompt())
         await update_person(ctx.tx, ctx.person.id, **{field: [k for k in options if k in selected]})
         setattr(ctx.person, field, [k for k in options if k in selected])
         ctx.state.data.pop("sel", None)
+        ctx.state.data.pop("sel_step", None)
         return None
     if len(given.args) != 1 or given.args[0] not in options:
-        return [Reply(text=ctx._("☝️ Please use the buttons.")), *await ctx.reprompt()]
+        return await stale_button(ctx)
     key = given.args[0]
     selected = [k for k in selected if k != key] if key in selected else [*selected, key]
-    ctx.state.data["sel"] = selected
+    ctx.state.data.update(sel=selected, sel_step=code)
     return [Reply(text=prompt, buttons=_choices(ctx, code, options, current), edit=True)]
 
 
@@ -304,13 +271,10 @@ def _multi_choice_step(
     """Register a question where several buttons can be ticked before Done."""
 
     async def prompt(ctx: Context) -> list[Reply]:
-        ctx.state.data.pop("sel", None)
         buttons = _choices(ctx, code, options(ctx), getattr(ctx.person, field))
         return [Reply(text=text(ctx), buttons=buttons)]
 
     async def answer(ctx: Context, given: Input) -> list[Reply]:
-        if not given.pressed:
-            return [Reply(text=ctx._("☝️ Please use the buttons.")), *await ctx.reprompt()]
         result = await _toggle(ctx, given, code, options(ctx), field, text(ctx))
         return result if result is not None else await advance(ctx)
 
@@ -347,11 +311,17 @@ async def _dutch_prompt(ctx: Context) -> list[Reply]:
     return [Reply(text=ctx._("💬 How much Dutch do you speak?"), buttons=buttons)]
 
 
-@feature.step("od", _dutch_prompt)
+# Levels of the Common European Framework, as people know them from their Dutch class.
+CEFR_LEVELS = {"a0": 1, "a1": 1, "a2": 2, "b1": 3, "b2": 4, "c1": 4, "c2": 4}
+
+
+@feature.step("od", _dutch_prompt, reads_text=True)
 async def dutch_answer(ctx: Context, given: Input) -> list[Reply]:
-    level = _int_arg(given, set(DUTCH_LEVELS))
+    level = CEFR_LEVELS.get(fold(given.text or "").replace(" ", "").replace(".", ""))
     if level is None:
-        return [Reply(text=ctx._("☝️ Please use the buttons.")), *await ctx.reprompt()]
+        level = _int_arg(given, set(DUTCH_LEVELS))
+    if level is None:
+        return with_hint(ctx._("☝️ Please use the buttons."), await ctx.reprompt())
     await update_person(ctx.tx, ctx.person.id, dutch_level=level)
     ctx.person.dutch_level = level
     return await advance(ctx)
@@ -375,7 +345,7 @@ async def _children_prompt(ctx: Context) -> list[Reply]:
 async def children_answer(ctx: Context, given: Input) -> list[Reply]:
     answer = _int_arg(given, {0, 1})
     if answer is None:
-        return [Reply(text=ctx._("☝️ Please use the buttons.")), *await ctx.reprompt()]
+        return await stale_button(ctx)
     await update_person(ctx.tx, ctx.person.id, with_children=bool(answer))
     ctx.person.with_children = bool(answer)
     return await advance(ctx)
@@ -389,11 +359,16 @@ async def _travel_prompt(ctx: Context) -> list[Reply]:
     return [Reply(text=ctx._("🧭 How far can you travel?"), buttons=rows(buttons, 3))]
 
 
-@feature.step("ot", _travel_prompt)
+@feature.step("ot", _travel_prompt, reads_text=True)
 async def travel_answer(ctx: Context, given: Input) -> list[Reply]:
     km = _int_arg(given, set(TRAVEL_KM))
+    if km is None and given.text is not None:
+        typed = digits(given.text).strip().casefold().removesuffix("km").strip()
+        if typed.isdigit() and len(typed) <= 3 and 0 < int(typed) <= MAX_TRAVEL_KM:
+            # '15 km' → the largest distance on offer that is not further
+            km = max((k for k in TRAVEL_KM if k <= int(typed)), default=min(TRAVEL_KM))
     if km is None:
-        return [Reply(text=ctx._("☝️ Please use the buttons.")), *await ctx.reprompt()]
+        return with_hint(ctx._("☝️ Please use the buttons."), await ctx.reprompt())
     await update_person(ctx.tx, ctx.person.id, travel_km=km)
     ctx.person.travel_km = km
     return await advance(ctx)
@@ -402,7 +377,7 @@ async def travel_answer(ctx: Context, given: Input) -> list[Reply]:
 def _int_arg(given: Input, allowed: set[int]) -> int | None:
     raw = given.args[0] if given.pressed and len(given.args) == 1 else (given.text or "")
     try:
-        value = int(raw.strip())
+        value = int(digits(raw).strip())
     except ValueError:
         return None
     return value if value in allowed else None

@@ -27,11 +27,11 @@ from zoneinfo import ZoneInfo
 from handlers.common import rows, stale_button
 from handlers.context import Config, Context, notify_person
 from handlers.hours.confirmations import all_button, answer_buttons, name_of
-from handlers.hours.log import quick_log_buttons
+from handlers.hours.my_hours import quick_log_buttons
 from handlers.hours.progress import celebrate, counted_minutes
 from handlers.hours.rules import DURATION_BUTTONS, entry_line, hours_text
 from handlers.offers.cards import map_url, top_suggestions
-from handlers.people.buddies import plan_reminder_key, when_text
+from handlers.people.buddy_plans import plan_reminder_key, when_text
 from handlers.registry import N_, Feature
 from handlers.schedule import next_sessions
 from handlers.ticks import Tick

@@ -121,11 +121,9 @@ def test_imports_point_down() -> None:
 OVERSIZED = {
     "bot.channels.email",
     "handlers.hours.confirmations",
-    "handlers.hours.log",
     "handlers.hours.progress_picture",
     "handlers.offers.cards",
     "handlers.offers.catalog_import",
-    "handlers.people.buddies",
     "handlers.reminders.ticks",
     "handlers.staff.digest",
     "storage.offers",

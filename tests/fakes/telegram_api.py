@@ -617,6 +617,11 @@ class FakeUser:
         }
         return await self._send({"sticker": sticker}, None)
 
+    async def send_location(self, latitude: float, longitude: float) -> dict[str, Any]:
+        """Share a location, as the request_location keyboard button does (Bot API Message
+        .location: a Location with latitude and longitude)."""
+        return await self._send({"location": {"latitude": latitude, "longitude": longitude}}, None)
+
     async def send_document(
         self,
         data: bytes = b"hello\n",

@@ -320,7 +320,7 @@ async def test_photo_instead_of_hours(router: Router, db: Database) -> None:
 
 
 async def test_quick_log_from_a_reminder_button(router: Router, db: Database) -> None:
-    from handlers.hours.log import quick_log_buttons
+    from handlers.hours.my_hours import quick_log_buttons
     from i18n import translator
 
     _, newcomer = await paired(router)
