@@ -80,7 +80,7 @@ async def _prompt(ctx: Context) -> list[Reply]:
     return [Reply(text="\n".join(lines), buttons=[buttons])]
 
 
-@feature.step(STEP, _prompt, needs_consent=False, takes_voice=True)
+@feature.step(STEP, _prompt, needs_consent=False, takes_voice=True, reads_text=True)
 async def record_answer(ctx: Context, given: Input) -> list[Reply]:
     recorder = await _recorder(ctx)
     index = ctx.state.data.get("index", -1)
