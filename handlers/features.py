@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handlers import common
-from handlers.hours import confirmations, progress, proof
+from handlers.hours import confirmations, progress, proof, proof_verify
 from handlers.hours import log as hours_log
 from handlers.offers import cards as offers
 from handlers.people import buddies, onboarding, privacy, profile
@@ -24,6 +24,7 @@ FEATURES: tuple[Registry, ...] = (
     confirmations.feature,
     progress.feature,
     proof.feature,
+    proof_verify.feature,
     reminders.feature,
     staff.feature,
 )
