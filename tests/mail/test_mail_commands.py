@@ -39,8 +39,10 @@ class Post:
     smtp: SmtpCapture
     clock: Clock
 
-    async def write(self, body: str, *, sender: str = AMAL, subject: str = "Meedoen",
-                    answering: EmailMessage | None = None, **extra: Any) -> EmailMessage:  # fmt: skip
+    async def write(
+        self, body: str, *, sender: str = AMAL, subject: str = "Meedoen",
+        answering: EmailMessage | None = None, **extra: Any,
+    ) -> EmailMessage:  # fmt: skip
         """Send a mail to Meedoen; return the one answer it gets.
 
         With `answering`, the mail is a reply the way a mail program writes one: to the

@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the room fixture is imported, then named by each test)
 """Every forgery of the issue "mail nobody can forge", tried over real SMTP and IMAP: each one
 changes nothing, and the forger never receives a token.
 
