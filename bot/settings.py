@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     self_declared_counts: bool = False
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     demo_data: bool = True
+    retention_months: int = Field(24, ge=1, le=120)
+    controller_name: str = "Meedoen"
+    controller_contact: str | None = None  # default: MAIL_FROM
 
     smtp_host: str | None = None
     smtp_port: int = Field(587, ge=1, le=65535)

@@ -6,7 +6,7 @@ from handlers import common
 from handlers.hours import confirmations, progress, proof, proof_verify
 from handlers.hours import log as hours_log
 from handlers.offers import cards as offers
-from handlers.people import buddies, onboarding, privacy, profile
+from handlers.people import buddies, onboarding, privacy, profile, retention
 from handlers.registry import Registry
 from handlers.reminders import ticks as reminders
 from handlers.staff import commands as staff
@@ -18,6 +18,7 @@ FEATURES: tuple[Registry, ...] = (
     onboarding.feature,
     profile.feature,
     privacy.feature,
+    retention.feature,
     buddies.feature,
     offers.feature,
     hours_log.feature,
@@ -31,4 +32,4 @@ FEATURES: tuple[Registry, ...] = (
 
 REGISTRY: Registry = Registry.combine(*FEATURES)
 
-TICKS: tuple[Tick, ...] = (*reminders.TICKS, *digest.TICKS)
+TICKS: tuple[Tick, ...] = (*reminders.TICKS, *digest.TICKS, *retention.TICKS)

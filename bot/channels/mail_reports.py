@@ -28,7 +28,8 @@ def delivery_report(mail: ParsedMail) -> DeliveryReport | None:
     message = mail.message
     if message is None or message.get_content_type() != "multipart/report":
         return None
-    if message.get_param("report-type", "").lower() != "delivery-status":
+    report_type = message.get_param("report-type", "")
+    if not isinstance(report_type, str) or report_type.lower() != "delivery-status":
         return None
     failed: list[str] = []
     original: list[str] = []

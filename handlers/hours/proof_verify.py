@@ -9,7 +9,7 @@ from datetime import datetime
 
 from handlers.context import Context
 from handlers.hours.proof import KIND_LABELS_NL, Verdict, normalise_code, verify_proof
-from handlers.hours.rules import hours_of
+from handlers.hours.rules import hours_text
 from handlers.registry import N_, Feature
 from handlers.types import Reply
 from i18n import Translator
@@ -58,9 +58,9 @@ async def verification_replies(
             name=proof.person_name,
             network=network.name if network else "—",
             date=proof.created_at.date().isoformat(),
-            hours=hours_of(proof.confirmed_minutes),
+            hours=hours_text(t, proof.confirmed_minutes),
         )
-        return [Reply(text=text + "\n" + _kinds(by_kind))]
+        return [Reply(text=text + "\n" + _kinds(t, by_kind))]
     if result.verdict is Verdict.CHANGED:
         return [Reply(text=t._("❌ Proof {code} was changed after it was made. "
                                "Do not accept it.", code=code))]  # fmt: skip
@@ -73,9 +73,9 @@ async def verification_replies(
             code=record.code,
             network=network.name if network else "—",
             date=record.issued_at.date().isoformat(),
-            hours=hours_of(record.confirmed_minutes),
+            hours=hours_text(t, record.confirmed_minutes),
         )
-        return [Reply(text=text + "\n" + _kinds(record.by_kind))]
+        return [Reply(text=text + "\n" + _kinds(t, record.by_kind))]
     return [Reply(text=t._("❌ No proof has code {code}. Do not accept it.", code=code))]
 
 
