@@ -28,11 +28,10 @@ def looks_like_code(text: str) -> bool:
     return _CODE.search(text) is not None
 
 
-def _kinds(by_kind: dict[str, int]) -> str:
-    return "\n".join(
-        f"• {KIND_LABELS_NL.get(kind, kind)}: {hours_of(minutes)}"
-        for kind, minutes in by_kind.items()
-    )
+def _kinds(t: Translator, by_kind: dict[str, int]) -> str:
+    """Per kind, with the Dutch name the proof uses (the counsellor reads the PDF in Dutch)."""
+    lines = [f"• {KIND_LABELS_NL.get(k, k)}: {hours_text(t, n)}" for k, n in by_kind.items()]
+    return "\n".join(lines)
 
 
 async def verification_replies(
