@@ -1,0 +1,66 @@
+"""The privacy notice (GDPR Art. 13) in plain words: a short text that fits a phone screen,
+and the details behind a "more" button. What it says must match what the code keeps and who
+it shows it to; `tests/people/test_privacy_notice.py` checks the list against the store."""
+
+from __future__ import annotations
+
+from handlers.context import Context
+
+MORE = "pv:more"
+
+
+def privacy_text(ctx: Context) -> str:
+    """The short notice: what, why, who sees it, how long, and what you can do."""
+    return "\n".join(
+        [
+            ctx._("🔒 <b>Your data</b>"),
+            ctx._(
+                "• We keep what you tell us: name, postcode and town, interests, Dutch level, "
+                "free time, languages, children yes or no, how far you travel, your Telegram "
+                "or e-mail, your activities and your hours."
+            ),
+            ctx._("• Why: to find activities for you and to count your hours."),
+            ctx._(
+                "• Who sees it: your buddy. The organisation of your activity sees your first "
+                "name, Dutch level and if children come, and confirms your hours. The staff of "
+                "your network. Your counsellor sees the proof you give."
+            ),
+            ctx._(
+                "• How long: until you delete it. After {months} months without use we delete "
+                "it; we tell you before.",
+                months=ctx.config.retention_months,
+            ),
+            ctx._("• We never ask your nationality, religion, health or national number."),
+            ctx._("• /mydata shows everything. /forget deletes everything."),
+        ]
+    )
+
+
+def privacy_details(ctx: Context) -> str:
+    """The rest of Art. 13: controller, legal basis, rights, complaint, what stays."""
+    return "\n".join(
+        [
+            ctx._("📖 <b>More about your data</b>"),
+            ctx._(
+                "• Responsible: {name}. Contact: {contact}.",
+                name=ctx.config.controller_name,
+                contact=ctx.config.controller_contact,
+            ),
+            ctx._(
+                "• We use your data because you agreed. You can stop at any time: /forget."
+            ),
+            ctx._(
+                "• Your rights: see your data (/mydata), change it (/profile), delete it "
+                "(/forget), take it with you (/mydata gives a file), say no to a use."
+            ),
+            ctx._(
+                "• Not happy? You can complain to the Belgian Data Protection Authority: "
+                "www.dataprotectionauthority.be."
+            ),
+            ctx._(
+                "• A proof you gave: after you delete your data we keep only its code, hours, "
+                "date and network, without your name, so your counsellor can check it."
+            ),
+            ctx._("• Messages go through Telegram or e-mail. We never sell your data."),
+        ]
+    )
