@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handlers import common
-from handlers.hours import confirmations, progress, proof, proof_verify
+from handlers.hours import confirmations, contact_confirm, progress, proof, proof_verify
 from handlers.hours import log as hours_log
 from handlers.offers import cards as offers
 from handlers.people import buddies, onboarding, privacy, profile, retention
@@ -23,6 +23,7 @@ FEATURES: tuple[Registry, ...] = (
     offers.feature,
     hours_log.feature,
     confirmations.feature,
+    contact_confirm.feature,
     progress.feature,
     proof.feature,
     proof_verify.feature,

@@ -22,6 +22,7 @@ from datetime import datetime
 
 from handlers.context import Config, Context
 from handlers.features import REGISTRY
+from handlers.hours.contact_confirm import contact_mail_reply
 from handlers.hours.proof_verify import looks_like_code, verification_replies
 from handlers.mail_confirm import CONFIRM, confirm_reply
 from handlers.mail_envelope import (
@@ -185,6 +186,9 @@ async def _route(tx: Tx, config: Config, mail: IncomingMail, now: datetime) -> s
     if confirmed is not None:
         await _mailbox_works(tx, mail.sender)
         return confirmed
+    contact = await contact_mail_reply(tx, config, mail, now)
+    if contact is not None:
+        return contact
     person = await _proven_sender(tx, config, mail, now)
     if person is not None:
         await _mailbox_works(tx, mail.sender)

@@ -22,6 +22,7 @@ async def drop_queued_about(tx: Tx, person_id: int) -> int:
     ):
         keys.append(f"confirm:{entry_id}")
         patterns.append(f"dispute:{entry_id}:%")
+        patterns.append(f"contact:{entry_id}:%")
     for (enrolment_id,) in await tx.all(
         "SELECT id FROM enrolments WHERE person_id = ?", (person_id,)
     ):

@@ -52,3 +52,15 @@ CREATE TABLE proof_records (
     by_kind            TEXT NOT NULL DEFAULT '{}',
     issued_at          TEXT NOT NULL
 );
+
+-- "Whoever was there can confirm": a one-time code for one self-declared entry, given as a
+-- Telegram link and QR code, or mailed to the address the newcomer typed. Only its hash.
+CREATE TABLE contact_links (
+    code_hash   TEXT PRIMARY KEY,
+    entry_id    INTEGER NOT NULL REFERENCES hour_entries(id) ON DELETE CASCADE,
+    address     TEXT COLLATE NOCASE,  -- the mail address it was sent to; NULL for a link
+    created_at  TEXT NOT NULL,
+    expires_at  TEXT NOT NULL,
+    used_at     TEXT
+);
+CREATE INDEX contact_links_entry ON contact_links(entry_id);
