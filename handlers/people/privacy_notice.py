@@ -58,8 +58,9 @@ def privacy_details(ctx: Context) -> str:
                 "www.dataprotectionauthority.be."
             ),
             ctx._(
-                "• A proof you gave: after you delete your data we keep only its code, hours, "
-                "date and network, without your name, so your counsellor can check it."
+                "• A proof you gave: when we delete your data after a long time without use, we "
+                "keep only its code, hours, date and network, without your name, so your "
+                "counsellor can still check it."
             ),
             ctx._("• Messages go through Telegram or e-mail. We never sell your data."),
         ]
