@@ -16,6 +16,7 @@ from datetime import datetime
 
 import segno
 
+from handlers.common import int_arg
 from handlers.context import Config, Context, notify_person
 from handlers.hours.progress import celebrate, counted_minutes
 from handlers.hours.rules import entry_line
@@ -51,7 +52,8 @@ def link_of(config: Config, code: str) -> str:
 
 
 async def _own_entry(ctx: Context, raw: str) -> HourEntry | None:
-    entry = await get_entry(ctx.tx, int(raw)) if raw.isdigit() and len(raw) < 12 else None
+    entry_id = int_arg(raw)
+    entry = await get_entry(ctx.tx, entry_id) if entry_id is not None else None
     if entry is None or entry.person_id != ctx.person.id or entry.status != "self_declared":
         return None
     return entry

@@ -83,7 +83,7 @@ async def post(tmp_path: Path, db: Database, clock: Clock, smtp: SmtpCapture
 
 def choice(text: str, label: str) -> str:
     """The number in front of a choice in a mail's plain text."""
-    line = next(line for line in text.splitlines() if label in line and "." in line)
+    line = next(line for line in text.splitlines() if label in line and line.strip()[:1].isdigit())
     return line.split(".")[0].strip()
 
 
@@ -140,7 +140,7 @@ async def test_log_hours_by_mail(post: Post, router: Router) -> None:
 
 async def test_a_stranger_starts_by_choosing_a_language(post: Post) -> None:
     invite = await post.write("Hallo, ik wil meedoen.", sender="nieuw@mail.example")
-    assert "To start, answer this mail" in text_of(invite)
+    assert "Om te beginnen: antwoord op deze mail" in text_of(invite)  # the default language
     assert await post.scalar("SELECT COUNT(*) FROM people") == 0  # nobody made by a From
     picker = await post.write("Hallo", sender="nieuw@mail.example", answering=invite)
     assert "1. Nederlands" in text_of(picker)
