@@ -89,6 +89,7 @@ class EmailChannel:
                     tx, envelope.to, replies, now, self.config.default_locale
                 )
                 if token is None and person_id is not None:
+                    await mail_store.purge_tokens(tx, now)
                     token = await mail_store.create_token(
                         tx, person_id=person_id, purpose=mail_commands.TURN, subject_id=0,
                         address=envelope.to, now=now,
