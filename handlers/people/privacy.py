@@ -25,7 +25,7 @@ async def privacy_command(ctx: Context, _args: str) -> list[Reply]:
 @feature.action("pv", needs_onboarding=False)
 async def privacy_more(ctx: Context, args: list[str]) -> list[Reply]:
     """The details of the notice; open before consent too (it is part of what you agree to)."""
-    return [Reply(text=privacy_details(ctx))]
+    return [Reply(text=await privacy_details(ctx))]
 
 
 async def export_person(tx: Tx, person_id: int) -> dict[str, Any]:

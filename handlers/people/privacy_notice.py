@@ -5,6 +5,7 @@ it shows it to; `tests/people/test_privacy_notice.py` checks the list against th
 from __future__ import annotations
 
 from handlers.context import Context
+from storage.networks import network_controller
 
 MORE = "pv:more"
 
@@ -36,15 +37,19 @@ def privacy_text(ctx: Context) -> str:
     )
 
 
-def privacy_details(ctx: Context) -> str:
-    """The rest of Art. 13: controller, legal basis, rights, complaint, what stays."""
+async def privacy_details(ctx: Context) -> str:
+    """The rest of Art. 13: controller (the network's, when the networks file names one),
+    legal basis, rights, complaint, what stays."""
+    name, contact = ctx.config.controller_name, ctx.config.controller_contact
+    if ctx.person.network_id is not None:
+        name, contact = await network_controller(ctx.tx, ctx.person.network_id) or (name, contact)
     return "\n".join(
         [
             ctx._("📖 <b>More about your data</b>"),
             ctx._(
                 "• Responsible: {name}. Contact: {contact}.",
-                name=ctx.config.controller_name,
-                contact=ctx.config.controller_contact,
+                name=name,
+                contact=contact,
             ),
             ctx._(
                 "• We use your data because you agreed. You can stop at any time: /forget."

@@ -64,3 +64,8 @@ CREATE TABLE contact_links (
     used_at     TEXT
 );
 CREATE INDEX contact_links_entry ON contact_links(entry_id);
+
+-- The controller of a network's data (GDPR Art. 13), when the networks file names one;
+-- otherwise the settings CONTROLLER_NAME and CONTROLLER_CONTACT apply.
+ALTER TABLE networks ADD COLUMN controller_name TEXT;
+ALTER TABLE networks ADD COLUMN controller_contact TEXT;

@@ -3,9 +3,13 @@ the controller, the rights and the complaint (GDPR Art. 13), short with a "more"
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from handlers.router import Router
 from storage.db import Database
-from tests.conftest import Chat
+from storage.networks import load_networks_file
+from tests.conftest import Chat, onboard_newcomer
 
 # Each column of `people` and the words of the notice that tell about it.
 NAMED = {
@@ -49,3 +53,27 @@ async def test_privacy_command_has_the_more_button(router: Router) -> None:
     assert "Your data" in chat.text
     await chat.tap("More")
     assert "complain" in chat.text
+
+
+async def test_a_network_names_its_own_controller(
+    router: Router, db: Database, tmp_path: Path
+) -> None:
+    """`"controller": {"name", "contact"}` on a network in the networks file."""
+    spec = {"networks": [{
+        "name": "Westhoek", "controller": {"name": "OCMW Ieper", "contact": "privacy@ieper.be"},
+        "municipalities": [{"name": "Ieper", "postcodes": ["8900"]}],
+    }]}  # fmt: skip
+    path = tmp_path / "networks.json"
+    path.write_text(json.dumps(spec), encoding="utf-8")
+    async with db.transaction() as tx:
+        await load_networks_file(tx, path)
+    amal = Chat(router)
+    await onboard_newcomer(amal, place="8900")
+    await amal.say("/privacy")
+    await amal.tap("More")
+    assert "Responsible: OCMW Ieper. Contact: privacy@ieper.be." in amal.text
+    gent = Chat(router, "1002")
+    await onboard_newcomer(gent, place="9000")
+    await gent.say("/privacy")
+    await gent.tap("More")
+    assert "Responsible: Meedoen" in gent.text  # the settings, for a network without one
