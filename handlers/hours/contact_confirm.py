@@ -107,6 +107,10 @@ async def address_answer(ctx: Context, given: Input) -> list[Reply]:
     if not _EMAIL.match(address) or len(address) > 200:
         return [Reply(text=ctx._("🤔 This is not an e-mail address, e.g. name@club.be.")),
                 *await ctx.reprompt()]  # fmt: skip
+    own = await mail_store.person_by_email(ctx.tx, address)
+    if own == ctx.person.id:
+        return [Reply(text=ctx._("🙂 This is your own address. Type the address of the person "
+                                 "who was there.")), *await ctx.reprompt()]  # fmt: skip
     if not await mail_store.may_answer(
         ctx.tx, f"contact-by:{ctx.person.id}", "contact", MAILS_PER_DAY, ctx.now
     ):
