@@ -248,8 +248,8 @@ async def _ask_to_answer(
     person = await get_person(tx, person_id)
     stored = await tx.scalar(
         "SELECT address FROM identities WHERE channel = 'email' AND person_id = ? "
-        "ORDER BY id LIMIT 1",
-        (person_id,),
+        "AND address = ? COLLATE NOCASE ORDER BY id LIMIT 1",
+        (person_id, mail.sender.strip()),
     )
     if person is None or stored is None:
         return "ignored: no stored address"
