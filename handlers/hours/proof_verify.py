@@ -21,6 +21,7 @@ from storage.proof_records import confirmed_by_kind, count_guess, get_record
 feature = Feature("handlers.hours.proof_verify")
 
 LOOKUPS_PER_DAY = 10
+LOOKUPS_PER_DAY_IN_ALL = 1000
 _CODE = re.compile(r"\bMDN[\s-]?[0-9A-Z]{4}[\s-]?[0-9A-Z]{4}\b", re.IGNORECASE)
 
 
@@ -42,7 +43,9 @@ async def verification_replies(
     code = normalise_code(found.group(0) if found else text)
     if code is None:
         return [Reply(text=t._("🔎 Send the code on the proof, e.g. /verify MDN-7K4Q-2XPA."))]
-    if not await count_guess(tx, asker, now, LOOKUPS_PER_DAY):
+    if not await count_guess(tx, asker, now, LOOKUPS_PER_DAY) or not await count_guess(
+        tx, "everyone", now, LOOKUPS_PER_DAY_IN_ALL
+    ):  # a forger may write from any address: a cap for all askers together, too
         return [Reply(text=t._("⏳ Too many codes today. Please try again tomorrow."))]
     result = await verify_proof(tx, code)
     if result.verdict is Verdict.VALID and result.proof is not None:

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.channels.email import EmailChannel
 from bot.outbox_sender import OutboxSender
 from handlers.context import Config
+from handlers.hours import proof_verify
 from handlers.router import Router
 from storage.db import Database
 from tests.conftest import Chat, Clock, onboard_newcomer
@@ -69,3 +72,17 @@ async def test_verify_by_mail_answers_in_dutch(
     async with db.transaction() as tx:  # no person was made for the counsellor
         assert await tx.scalar("SELECT COUNT(*) FROM identities WHERE channel = 'email'") == 0
     assert onboard_newcomer  # (imported for symmetry with the other hour tests)
+
+
+async def test_guesses_from_many_askers_are_capped_too(
+    router: Router, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A forger can write from any address; all askers together have a daily cap as well."""
+    monkeypatch.setattr(proof_verify, "LOOKUPS_PER_DAY_IN_ALL", 3)
+    for n in range(3):
+        asker = Chat(router, f"40{n}")
+        await asker.say(f"/verify MDN-AAAA-{n:04d}")
+        assert "No proof has code" in asker.text
+    late = Chat(router, "409")
+    await late.say("/verify MDN-AAAA-0009")
+    assert "Too many codes today" in late.text
