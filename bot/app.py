@@ -34,6 +34,9 @@ def handler_config(settings: Settings, bot_username: str | None = None) -> Confi
         self_declared_counts=settings.self_declared_counts,
         bot_username=bot_username,
         mail_from=settings.mail_from,
+        retention_months=settings.retention_months,
+        controller_name=settings.controller_name,
+        controller_contact=settings.controller_contact or settings.mail_from,
     )
 
 

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     # where rendered voice notes are cached (default: `voice-cache` beside the database).
     piper_voices_dir: Path | None = None
     voice_cache_dir: Path | None = None
+    retention_months: int = Field(24, ge=1, le=120)
+    controller_name: str = "Meedoen"
+    controller_contact: str | None = None  # default: MAIL_FROM
 
     smtp_host: str | None = None
     smtp_port: int = Field(587, ge=1, le=65535)

@@ -33,6 +33,9 @@ class Config:
     self_declared_counts: bool = False
     bot_username: str | None = None
     mail_from: str = "meedoen@localhost"
+    retention_months: int = 24
+    controller_name: str = "Meedoen"
+    controller_contact: str = "meedoen@localhost"
 
     @property
     def tz(self) -> ZoneInfo:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from handlers import common
-from handlers.hours import confirmations, my_hours, progress, proof
+from handlers.hours import confirmations, contact_confirm, my_hours, progress, proof, proof_verify
 from handlers.hours import log as hours_log
 from handlers.offers import cards as offers
-from handlers.people import buddies, buddy_plans, onboarding, place, privacy, profile
+from handlers.people import buddies, buddy_plans, onboarding, place, privacy, profile, retention
 from handlers.registry import Registry
 from handlers.reminders import ticks as reminders
 from handlers.staff import commands as staff
@@ -20,14 +20,17 @@ FEATURES: tuple[Registry, ...] = (
     place.feature,
     profile.feature,
     privacy.feature,
+    retention.feature,
     buddies.feature,
     buddy_plans.feature,
     offers.feature,
     hours_log.feature,
     my_hours.feature,
     confirmations.feature,
+    contact_confirm.feature,
     progress.feature,
     proof.feature,
+    proof_verify.feature,
     reminders.feature,
     staff.feature,
     listen.feature,
@@ -37,4 +40,4 @@ FEATURES: tuple[Registry, ...] = (
 
 REGISTRY: Registry = Registry.combine(*FEATURES)
 
-TICKS: tuple[Tick, ...] = (*reminders.TICKS, *digest.TICKS)
+TICKS: tuple[Tick, ...] = (*reminders.TICKS, *digest.TICKS, *retention.TICKS)

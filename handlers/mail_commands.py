@@ -1,104 +1,55 @@
-"""E-mail as a way to talk to Meedoen.
+"""E-mail as a way to talk to Meedoen, where nothing changes on the strength of `From:` alone.
 
-* The outbox address of an e-mail may carry its envelope (`MailEnvelope`): in answer to which
-  mail, which reply token, a subject. It is a `mailto:` URI (RFC 6068), so a plain address
-  stays valid and the channel needs nothing else to write proper headers.
-* `receive(...)` handles one incoming mail that is not noise: a reply with a token confirms or
-  disputes hours; anything else is read as a turn (a command word, a number that picks a
-  choice of the mail it answers, or text for the current step) and answered by mail, in the
-  person's language, in the same transaction that claims the Message-ID.
+`receive(...)` handles one incoming mail that is not noise, in the transaction that claims
+its Message-ID:
+
+* a reply carrying a token we mailed to this very address acts: JA/NEE on a confirmation
+  request (`mail_confirm`), or a turn (a command word, a number that picks a choice of the
+  mail answered, or text for the current step) answered by mail in the person's language;
+  every mail to a person carries a fresh single-use token in its Reply-To and subject;
+* a proof code is checked for anyone (a counsellor), within a daily number of guesses;
+* anything else changes nothing: a known address gets, at its *stored* address, a mail with
+  a token to answer ("answer this mail to go on") — so a forged From never sees a token — and
+  an unknown address at most one invitation a day; neither makes a person record.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime
-from urllib.parse import parse_qs, quote, unquote, urlencode
 
-from handlers.context import Config, Context, dump_replies
+from handlers.context import Config, Context
 from handlers.features import REGISTRY
-from handlers.hours.confirmations import Outcome, apply_confirmation
-from handlers.hours.rules import entry_line
+from handlers.hours.contact_confirm import contact_mail_reply
+from handlers.hours.proof_verify import looks_like_code, verification_replies
+from handlers.mail_confirm import CONFIRM, confirm_reply
+from handlers.mail_envelope import (
+    PREFIX,
+    SUBJECT_TOKEN,
+    IncomingMail,
+    MailEnvelope,
+    answer_envelope,
+    queue_answer,
+    recipient_locale,
+)
 from handlers.router import dispatch
 from handlers.types import Reply, Turn
-from i18n import Translator, locale_from_telegram, translator
-from storage import delivery, outbox
+from i18n import locale_from_telegram, translator
+from storage import delivery
 from storage import mail as mail_store
 from storage.conversations import load_state, save_state
 from storage.db import Database, Tx
-from storage.hours import get_entry
-from storage.people import create_person, get_person, update_person
+from storage.people import Person, create_person, get_person, update_person
 
 log = logging.getLogger(__name__)
 
-MAILTO = "mailto:"
-SUBJECT_TOKEN = re.compile(r"\[#[A-Za-z2-7]{12,40}\]")
+__all__ = ["CONFIRM", "IncomingMail", "MailEnvelope", "receive", "record_ignored", "turn_for"]
 
-
-@dataclass(frozen=True)
-class MailEnvelope:
-    """Where an outbox mail goes and how it threads. `answer` marks an automatic answer."""
-
-    to: str
-    in_reply_to: str | None = None
-    references: tuple[str, ...] = ()
-    token: str | None = None
-    answer: bool = False
-    subject: str | None = None
-
-    def address(self) -> str:
-        params: list[tuple[str, str]] = []
-        if self.in_reply_to:
-            params.append(("in-reply-to", self.in_reply_to))
-        if self.references:
-            params.append(("references", " ".join(self.references)))
-        if self.token:
-            params.append(("token", self.token))
-        if self.answer:
-            params.append(("answer", "1"))
-        if self.subject:
-            params.append(("subject", self.subject))
-        if not params:
-            return self.to
-        return f"{MAILTO}{quote(self.to, safe='@+')}?{urlencode(params, quote_via=quote)}"
-
-    @classmethod
-    def parse(cls, address: str) -> MailEnvelope:
-        if not address.startswith(MAILTO):
-            return cls(to=address.strip())
-        to, _, query = address[len(MAILTO) :].partition("?")
-        params = {key: values[-1] for key, values in parse_qs(query).items()}
-        return cls(
-            to=unquote(to).strip(),
-            in_reply_to=params.get("in-reply-to"),
-            references=tuple(params.get("references", "").split()),
-            token=params.get("token"),
-            answer=params.get("answer") == "1",
-            subject=params.get("subject"),
-        )
-
-
-# --- incoming mail ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class IncomingMail:
-    """A mail a person wrote, already parsed and stripped of quoted history by the channel."""
-
-    message_id: str
-    sender: str
-    subject: str
-    text: str
-    sender_name: str = ""
-    answer: str | None = None  # "yes" / "no" on the first line
-    token: str | None = None
-    in_reply_to: str | None = None
-    references: tuple[str, ...] = ()
-    language: str | None = None  # Content-Language
+TURN = "turn"  # the purpose of the token in every mail to a person
+LOCKED_PER_DAY = 3  # "answer this mail to go on" to one known address
+INVITES_PER_DAY = 1  # invitations to one unknown address
 
 
 # Words a person may write instead of a command, in the languages people use most. The first
@@ -128,14 +79,13 @@ INTENTS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
     "help": (("help",), frozenset({"help", "hulp", "aide", "допомога", "помощь", "مساعدة",
                                    "yardım", "pomoc", "ayuda"})),
 }  # fmt: skip
-_PREFIX = re.compile(r"^\s*((re|aw|antw|réf|tr|fw|fwd|wg)\s*:\s*)+", re.IGNORECASE)
 
 
 def _first_line(mail: IncomingMail) -> str:
     for line in mail.text.split("\n"):
         if line.strip():
             return line.strip()
-    subject = _PREFIX.sub("", mail.subject)
+    subject = PREFIX.sub("", mail.subject)
     return SUBJECT_TOKEN.sub("", subject).strip()
 
 
@@ -176,51 +126,31 @@ def _digits(text: str) -> int | None:
     return int("".join(str(d) for d in digits))
 
 
-async def recipient_locale(tx: Tx, address: str, default: str) -> tuple[str, int | None]:
-    """The language to write to an address in, and the person it belongs to (if any)."""
-    person_id = await mail_store.person_by_email(tx, address)
-    person = await get_person(tx, person_id) if person_id is not None else None
-    if person is not None:
-        return person.locale, person.id
-    return default, None
-
-
-def answer_envelope(mail: IncomingMail) -> MailEnvelope:
-    subject = _PREFIX.sub("", mail.subject).strip()
-    return MailEnvelope(
-        to=mail.sender,
-        in_reply_to=mail.message_id,
-        references=(*mail.references[-8:], mail.message_id),
-        answer=True,
-        subject=f"Re: {subject}" if subject else None,
-    )
-
-
-async def _answer(
-    tx: Tx, mail: IncomingMail, replies: list[Reply], now: datetime, person_id: int | None
-) -> None:
-    """Queue the answer to a mail, threaded under it, in the transaction that handled it."""
-    if not replies:
-        return
-    key = "mail-answer:" + hashlib.sha256(mail.message_id.encode()).hexdigest()[:32]
-    await outbox.enqueue(
-        tx,
-        key=key,
-        person_id=person_id,
-        channel="email",
-        address=answer_envelope(mail).address(),
-        purpose="mail_answer",
-        payload=dump_replies(replies),
-        now=now,
-    )
-
-
 async def record_ignored(
-    db: Database, message_id: str, reason: str, bounced: list[str], now: datetime
+    db: Database,
+    message_id: str,
+    reason: str,
+    now: datetime,
+    *,
+    failed: Sequence[str] = (),
+    original_ids: Sequence[str] = (),
+    bounce_tags: Sequence[str] = (),
 ) -> str:
-    """Noise and bounces: remember the Message-ID, mark bounced addresses failing; no answer."""
-    outcome = f"bounce: {', '.join(bounced)}" if bounced else f"ignored: {reason}"
+    """Noise and bounces: remember the Message-ID; never answered.
+
+    A delivery report marks an address failing only when it reports, for good, the very
+    address one of our mails went to — that mail found by its Message-ID or the VERP tag of
+    the return address the report came to. Anyone can write a mail that looks like a bounce.
+    """
     async with db.transaction() as tx:
+        sent_to = await mail_store.sent_address(tx, list(original_ids), list(bounce_tags))
+        bounced = [a for a in failed if sent_to is not None and a.lower() == sent_to.lower()]
+        if bounced:
+            outcome = f"bounce: {', '.join(bounced)}"
+        elif failed:
+            outcome = "ignored: bounce for no mail of ours"
+        else:
+            outcome = f"ignored: {reason}"
         if not await mail_store.claim_message(tx, message_id, outcome[:200], now):
             return "duplicate"
         for address in bounced:
@@ -229,18 +159,13 @@ async def record_ignored(
 
 
 async def receive(db: Database, config: Config, mail: IncomingMail, now: datetime) -> str:
-    """Handle one mail once: confirm by token, or answer it as a turn. Returns the outcome."""
+    """Handle one mail once (see the module's docstring). Returns the outcome."""
     try:
         async with db.transaction() as tx:
             if not await mail_store.claim_message(tx, mail.message_id, "handling", now):
                 return "duplicate"
             await mail_store.forget_old_messages(tx, now)
-            await mail_store.clear_failing(tx, mail.sender)
-            await delivery.clear_unreachable(tx, "email", mail.sender)
-            if mail.token:
-                outcome = await _token_reply(tx, config, mail, now)
-            else:
-                outcome = await _turn(tx, config, mail, now)
+            outcome = await _route(tx, config, mail, now)
             await mail_store.set_outcome(tx, mail.message_id, outcome)
         return outcome
     except Exception:
@@ -249,19 +174,100 @@ async def receive(db: Database, config: Config, mail: IncomingMail, now: datetim
         if not await mail_store.claim_message(tx, mail.message_id, "error", now):
             return "duplicate"
         locale, person_id = await recipient_locale(tx, mail.sender, config.default_locale)
-        t = translator(locale)
-        sorry = t._("😕 Sorry, something went wrong. Please try again, or type /menu.")
-        await _answer(tx, mail, [Reply(text=sorry)], now, person_id)
+        if person_id is not None:  # never a "sorry" to an address nobody uses (backscatter)
+            t = translator(locale)
+            sorry = t._("😕 Sorry, something went wrong. Please try again, or type /menu.")
+            await queue_answer(tx, mail, [Reply(text=sorry)], now, person_id)
     return "error"
 
 
-async def _turn(tx: Tx, config: Config, mail: IncomingMail, now: datetime) -> str:
-    """The router's work for one turn, inside the transaction that claims the Message-ID."""
+async def _route(tx: Tx, config: Config, mail: IncomingMail, now: datetime) -> str:
+    confirmed = await confirm_reply(tx, config, mail, now)
+    if confirmed is not None:
+        await _mailbox_works(tx, mail.sender)
+        return confirmed
+    contact = await contact_mail_reply(tx, config, mail, now)
+    if contact is not None:
+        return contact
+    person = await _proven_sender(tx, config, mail, now)
+    if person is not None:
+        await _mailbox_works(tx, mail.sender)
+        return await _turn(tx, config, mail, now, person)
+    asked = f"{mail.subject}\n{_first_line(mail)}"
+    if looks_like_code(asked):  # a counsellor checks a proof: answered in Dutch
+        sender = f"email:{mail.sender.lower()}"
+        replies = await verification_replies(tx, translator("nl"), sender, asked, now)
+        await queue_answer(tx, mail, replies, now, None)
+        return "proof verification"
     known = await mail_store.person_by_email(tx, mail.sender)
-    person = await get_person(tx, known) if known is not None else None
-    if person is None:
+    if known is not None:
+        return await _ask_to_answer(tx, config, mail, now, known)
+    if not await mail_store.may_answer(tx, mail.sender, "invite", INVITES_PER_DAY, now):
+        return "ignored: unknown sender, invited today"
+    t = translator(locale_from_telegram(mail.language) or config.default_locale)
+    text = t._(
+        "👋 Hello! This is Meedoen. We help you find activities and keep your hours. "
+        "To start, answer this mail. If you did not write to us, you can ignore it."
+    )
+    envelope = MailEnvelope(
+        to=mail.sender, in_reply_to=mail.message_id, answer=True, invite=True,
+        subject=answer_envelope(mail).subject,
+    )  # fmt: skip
+    await queue_answer(tx, mail, [Reply(text=text)], now, None, envelope=envelope)
+    return "invited"
+
+
+async def _proven_sender(
+    tx: Tx, config: Config, mail: IncomingMail, now: datetime
+) -> Person | None:
+    """The person whose token this reply carries, sent to this very address; spends it."""
+    if mail.token is None:
+        return None
+    found = await mail_store.find_token(tx, mail.token, TURN, now)
+    if found is not None and found.address.lower() == mail.sender.lower():
+        await mail_store.use_token(tx, mail.token, now)
+        return await get_person(tx, found.person_id)
+    if await mail_store.use_start_token(tx, mail.token, mail.sender, now):
+        if await mail_store.person_by_email(tx, mail.sender) is not None:
+            return None  # became someone's address meanwhile: that person's tokens count
         guess = locale_from_telegram(mail.language) or config.default_locale
-        person = await create_person(tx, "email", mail.sender, guess, now)
+        return await create_person(tx, "email", mail.sender, guess, now)
+    return None
+
+
+async def _mailbox_works(tx: Tx, address: str) -> None:
+    """A reply with our token came from the address: it receives mail again."""
+    await mail_store.clear_failing(tx, address)
+    await delivery.clear_unreachable(tx, "email", address)
+
+
+async def _ask_to_answer(
+    tx: Tx, config: Config, mail: IncomingMail, now: datetime, person_id: int
+) -> str:
+    """A mail without our token from a known address: answer to the *stored* address only."""
+    person = await get_person(tx, person_id)
+    stored = await tx.scalar(
+        "SELECT address FROM identities WHERE channel = 'email' AND person_id = ? "
+        "AND address = ? COLLATE NOCASE ORDER BY id LIMIT 1",
+        (person_id, mail.sender.strip()),
+    )
+    if person is None or stored is None:
+        return "ignored: no stored address"
+    if not await mail_store.may_answer(tx, str(stored), "locked", LOCKED_PER_DAY, now):
+        return "ignored: asked to answer today"
+    t = translator(person.locale)
+    old = t._("⌛ This request is old or was answered already.") + "\n\n" if mail.token else ""
+    text = old + t._(
+        "🔒 We got a mail from your address. To keep your account safe, we only act on "
+        "answers to our own mails. Answer this mail with what you want, e.g. menu."
+    )
+    envelope = answer_envelope(mail, to=str(stored))
+    await queue_answer(tx, mail, [Reply(text=text)], now, person.id, envelope=envelope)
+    return "asked to answer"
+
+
+async def _turn(tx: Tx, config: Config, mail: IncomingMail, now: datetime, person: Person) -> str:
+    """The router's work for one turn, inside the transaction that claims the Message-ID."""
     choices = await mail_store.load_choices(tx, person.id, mail.in_reply_to)
     turn = turn_for(mail, choices).model_copy(update={"received_at": now})
     state = await load_state(tx, person.id)
@@ -274,7 +280,7 @@ async def _turn(tx: Tx, config: Config, mail: IncomingMail, now: datetime) -> st
         await save_state(tx, person.id, ctx.state, now)
         if ctx.person.consented:
             await update_person(tx, person.id, last_seen_at=now)
-    await _answer(tx, mail, replies, now, person_id)
+    await queue_answer(tx, mail, replies, now, person_id)
     return "answered: " + _what(turn)
 
 
@@ -285,113 +291,3 @@ def _what(turn: Turn) -> str:
         return turn.payload
     text = turn.text or ""
     return text.split(" ", 1)[0][:40] if text.startswith("/") else "text"
-
-
-# --- confirmation by reply token -------------------------------------------------------------
-
-CONFIRM = "confirm"
-_CONFIRM_BUTTON = re.compile(r"^hc:(ok|no):(\d{1,12})$")
-YES_WORD, NO_WORD = "JA", "NEE"
-
-
-def confirm_entry_of(replies: list[Reply]) -> int | None:
-    """The hour entry a mail asks to confirm: exactly one ✅/❌ pair of buttons, else None."""
-    found: dict[int, set[str]] = {}
-    for reply in replies:
-        for row in reply.buttons:
-            for button in row:
-                match = _CONFIRM_BUTTON.match(button.data or "")
-                if match:
-                    found.setdefault(int(match.group(2)), set()).add(match.group(1))
-    if len(found) != 1:
-        return None
-    (entry_id, answers), = found.items()
-    return entry_id if answers == {"ok", "no"} else None
-
-
-def answer_hint(t: Translator) -> str:
-    return t._(
-        "✉️ Answer this mail with {yes} if this is right, or {no} if it is not. "
-        "Put it on the first line. After {no} you may add a few words.",
-        yes=YES_WORD,
-        no=NO_WORD,
-    )
-
-
-async def prepare_confirmation_mail(
-    tx: Tx, address: str, replies: list[Reply], now: datetime, default_locale: str
-) -> tuple[str | None, list[Reply]]:
-    """For a confirmation request to a mail-only confirmer: a reply token and the JA/NEE hint.
-
-    The token is stored (hashed) for the recipient person and this entry; the hint is in
-    Dutch and, when it differs, in the recipient's language. Other mails pass unchanged.
-    """
-    entry_id = confirm_entry_of(replies)
-    if entry_id is None:
-        return None, replies
-    locale, person_id = await recipient_locale(tx, address, default_locale)
-    if person_id is None:
-        return None, replies
-    await mail_store.purge_tokens(tx, now)
-    token = await mail_store.create_token(
-        tx, person_id=person_id, purpose=CONFIRM, subject_id=entry_id, address=address, now=now
-    )
-    hints = [answer_hint(translator("nl"))]
-    if locale != "nl":
-        hints.append(answer_hint(translator(locale)))
-    # By mail the answer is JA or NEE; the ✅/❌ buttons would only compete with it.
-    plain = [
-        reply.model_copy(update={"buttons": []}) if reply.buttons else reply for reply in replies
-    ]
-    return token, [*plain, Reply(text="\n\n".join(hints))]
-
-
-def _note_after_answer(text: str) -> str | None:
-    """The words after JA/NEE: the rest of the first line and the lines below it."""
-    lines = text.split("\n")
-    while lines and not lines[0].strip():
-        lines.pop(0)
-    if not lines:
-        return None
-    first = re.sub(r"^\W*[^\W_]+[\s,.:;!-]*", "", lines[0], count=1)
-    words = " ".join(" ".join([first, *lines[1:]]).split())
-    return words or None
-
-
-async def _token_reply(tx: Tx, config: Config, mail: IncomingMail, now: datetime) -> str:
-    """A reply to a confirmation request: JA confirms, NEE disputes (with the words after it)."""
-    assert mail.token is not None
-    found = await mail_store.find_token(tx, mail.token, CONFIRM, now)
-    locale, sender_id = await recipient_locale(tx, mail.sender, config.default_locale)
-    t = translator(locale)
-    if found is None:
-        text = t._("⌛ This request is old or was answered already.")
-        await _answer(tx, mail, [Reply(text=text)], now, sender_id)
-        return "token: unknown"
-    if found.address.lower() != mail.sender.lower():
-        text = t._("🔒 Please answer from the address we wrote to.")
-        await _answer(tx, mail, [Reply(text=text)], now, sender_id)
-        return "token: other sender"
-    if mail.answer is None:
-        hints = [answer_hint(translator("nl"))]
-        if locale != "nl":
-            hints.append(answer_hint(t))
-        await _answer(tx, mail, [Reply(text="\n\n".join(hints))], now, found.person_id)
-        return "token: no answer"
-    accept = mail.answer == "yes"
-    note = None if accept else _note_after_answer(mail.text)
-    outcome = await apply_confirmation(
-        tx, config, now, found.subject_id, found.person_id, accept, note
-    )
-    await mail_store.use_token(tx, mail.token, now)
-    entry = await get_entry(tx, found.subject_id)
-    line = ("\n" + entry_line(t, entry)) if entry is not None else ""
-    text = {
-        Outcome.CONFIRMED: t._("✅ Confirmed. Thank you!"),
-        Outcome.DISPUTED: t._("❌ Marked as not right. Thank you, we pass it on."),
-        Outcome.ALREADY: t._("👌 You answered this already."),
-        Outcome.REMOVED: t._("🗑️ This entry was removed."),
-        Outcome.NOT_ALLOWED: t._("⌛ This request is old or was answered already."),
-    }[outcome]
-    await _answer(tx, mail, [Reply(text=text + line)], now, found.person_id)
-    return f"token: {outcome.value}"

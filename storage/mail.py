@@ -102,8 +102,7 @@ async def person_by_email(tx: Tx, address: str) -> int | None:
 async def claim_message(tx: Tx, message_id: str, outcome: str, now: datetime) -> bool:
     """Record a Message-ID; False when it was handled before (the caller then does nothing)."""
     inserted = await tx.rowcount(
-        "INSERT OR IGNORE INTO mail_processed (message_id, outcome, processed_at) "
-        "VALUES (?, ?, ?)",
+        "INSERT OR IGNORE INTO mail_processed (message_id, outcome, processed_at) VALUES (?, ?, ?)",
         (message_id[:500], outcome, iso(now)),
     )
     return inserted == 1
@@ -224,3 +223,81 @@ async def record_digest(tx: Tx, network_id: int, week: str, recipients: int, now
         (network_id, week, recipients, iso(now)),
     )
     return inserted == 1
+
+
+# --- mail we sent, for bounces --------------------------------------------------------------
+
+
+async def record_sent(
+    tx: Tx, message_id: str, bounce_tag: str, address: str, now: datetime
+) -> None:
+    """Remember a mail we sent, so a bounce for it can be recognised (and only for it)."""
+    await tx.execute(
+        "INSERT OR REPLACE INTO mail_sent (message_id, bounce_tag, address, sent_at) "
+        "VALUES (?, ?, ?, ?)",
+        (message_id, bounce_tag, address.strip().lower(), iso(now)),
+    )
+    await tx.execute("DELETE FROM mail_sent WHERE sent_at < ?", (iso(now - timedelta(days=30)),))
+
+
+async def sent_address(tx: Tx, message_ids: list[str], bounce_tags: list[str]) -> str | None:
+    """The address one of our mails (by Message-ID or VERP tag) went to, if we sent it."""
+    for message_id in message_ids:
+        value = await tx.scalar(
+            "SELECT address FROM mail_sent WHERE message_id = ?", (message_id[:500],)
+        )
+        if value is not None:
+            return str(value)
+    for tag in bounce_tags:
+        value = await tx.scalar("SELECT address FROM mail_sent WHERE bounce_tag = ?", (tag,))
+        if value is not None:
+            return str(value)
+    return None
+
+
+# --- starting by mail ------------------------------------------------------------------------
+
+
+async def create_start_token(
+    tx: Tx, address: str, now: datetime, valid_for: timedelta = timedelta(days=7)
+) -> str:
+    """A token for an address that is nobody's yet; answering with it proves the mailbox."""
+    token = new_token()
+    await tx.execute("DELETE FROM mail_start_tokens WHERE expires_at <= ?", (iso(now),))
+    await tx.execute(
+        "INSERT INTO mail_start_tokens (token_hash, address, created_at, expires_at) "
+        "VALUES (?, ?, ?, ?)",
+        (_hash(token), address.strip().lower(), iso(now), iso(now + valid_for)),
+    )
+    return token
+
+
+async def use_start_token(tx: Tx, token: str, address: str, now: datetime) -> bool:
+    """Spend a start token that was sent to `address`; False if unknown, used or expired."""
+    changed = await tx.rowcount(
+        "UPDATE mail_start_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL "
+        "AND expires_at > ? AND address = ?",
+        (iso(now), _hash(token), iso(now), address.strip().lower()),
+    )
+    return changed == 1
+
+
+# --- answering sparingly ---------------------------------------------------------------------
+
+
+async def may_answer(tx: Tx, address: str, kind: str, limit: int, now: datetime) -> bool:
+    """Count one answer of `kind` to `address` today; False (and no count) over `limit`."""
+    day = now.date().isoformat()
+    count = await tx.scalar(
+        "SELECT count FROM mail_answers WHERE address = ? AND day = ? AND kind = ?",
+        (address.strip().lower(), day, kind),
+    )
+    if count is not None and int(count) >= limit:
+        return False
+    await tx.execute(
+        "INSERT INTO mail_answers (address, day, kind, count) VALUES (?, ?, ?, 1) "
+        "ON CONFLICT (address, day, kind) DO UPDATE SET count = count + 1",
+        (address.strip().lower(), day, kind),
+    )
+    await tx.execute("DELETE FROM mail_answers WHERE day < ?", (day,))
+    return True

@@ -53,12 +53,27 @@ async def municipality_for_postcode(tx: Tx, postcode: str) -> str | None:
     )
 
 
+async def network_controller(tx: Tx, network_id: int) -> tuple[str, str] | None:
+    """(name, contact) of the network's controller when the networks file names one."""
+    row = await tx.one(
+        "SELECT controller_name, controller_contact FROM networks WHERE id = ?", (network_id,)
+    )
+    if row is None or not row["controller_name"] or not row["controller_contact"]:
+        return None
+    return str(row["controller_name"]), str(row["controller_contact"])
+
+
 async def load_networks_file(tx: Tx, path: Path) -> int:
     """Create networks and their postcodes from a JSON file; return how many postcodes."""
     spec = json.loads(path.read_text(encoding="utf-8"))
     count = 0
     for entry in spec["networks"]:
         network = await ensure_network(tx, entry["name"])
+        controller = entry.get("controller") or {}
+        await tx.execute(
+            "UPDATE networks SET controller_name = ?, controller_contact = ? WHERE id = ?",
+            (controller.get("name"), controller.get("contact"), network.id),
+        )
         for municipality in entry["municipalities"]:
             for postcode in municipality["postcodes"]:
                 count += await tx.rowcount(

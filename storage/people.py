@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from storage.clock import iso, parse
 from storage.db import Tx, dumps, loads
+from storage.outbox_forget import drop_queued_about
 
 Role = Literal["newcomer", "buddy", "provider", "staff"]
 
@@ -169,6 +170,7 @@ async def delete_person(tx: Tx, person: Person, now: datetime) -> None:
         "(SELECT address FROM identities WHERE person_id = ? AND channel = 'email')",
         (person.id,),
     )
+    await drop_queued_about(tx, person.id)  # messages to others that name them, too
     await tx.execute("DELETE FROM people WHERE id = ?", (person.id,))
 
 

@@ -2,8 +2,7 @@
 
 * `parse_mail(raw)` → `ParsedMail` (addresses, ids, the readable text of the body);
 * `noise_reason(mail, own)` says why a mail must never be answered (auto-replies, lists,
-  mailer daemons, our own address), `bounced_addresses(mail)` finds permanent failures in a
-  delivery status notification;
+  mailer daemons, our own address) — bounces are read in `mail_reports`;
 * `strip_quoted(text)` cuts the quoted history that Gmail, Outlook and Apple Mail add under a
   reply, with their Dutch, French and English reply headers;
 * `yes_no(text)` reads a yes or no on the first line, `find_token(...)` the reply token from a
@@ -232,63 +231,6 @@ def noise_reason(mail: ParsedMail, own_addresses: tuple[str, ...] = ()) -> str |
     return None
 
 
-def bounced_addresses(mail: ParsedMail) -> list[str]:
-    """Addresses a delivery status notification reports as failed for good (5.x.x)."""
-    message = mail.message
-    if message is None:
-        return []
-    failed: list[str] = []
-    header = _header(message, "X-Failed-Recipients")
-    failed += [address.lower() for _, address in getaddresses([header]) if address]
-    is_report = message.get_content_type() == "multipart/report"
-    for part in message.walk():
-        if part.get_content_type() != "message/delivery-status":
-            continue
-        for block in _status_blocks(part):
-            action = block.get("action", "").lower()
-            status = block.get("status", "")
-            if action == "failed" or status.startswith("5"):
-                address = block.get("final-recipient") or block.get("original-recipient") or ""
-                address = address.split(";", 1)[-1].strip().strip("<>").lower()
-                if "@" in address:
-                    failed.append(address)
-    if not failed and not is_report and _localpart(mail.sender) in ("mailer-daemon", "postmaster"):
-        failed += _returned_recipients(message)
-    return sorted(set(failed))
-
-
-def _status_blocks(part: Message) -> list[dict[str, str]]:
-    """The per-message and per-recipient field groups of a message/delivery-status part."""
-    blocks: list[dict[str, str]] = []
-    payload = part.get_payload()
-    if isinstance(payload, list):  # the email package parses each group as a header block
-        for sub in payload:
-            if isinstance(sub, Message):
-                blocks.append({k.lower(): str(v) for k, v in sub.items()})
-        return blocks
-    text = payload if isinstance(payload, str) else ""
-    for chunk in re.split(r"\r?\n\s*\r?\n", text):
-        fields: dict[str, str] = {}
-        for line in chunk.splitlines():
-            name, sep, value = line.partition(":")
-            if sep:
-                fields[name.strip().lower()] = value.strip()
-        if fields:
-            blocks.append(fields)
-    return blocks
-
-
-def _returned_recipients(message: Message) -> list[str]:
-    """A non-standard bounce: the recipients of the returned message, if one is attached."""
-    for part in message.walk():
-        if part.get_content_type() in ("message/rfc822", "text/rfc822-headers"):
-            inner = part.get_payload()
-            inner = inner[0] if isinstance(inner, list) and inner else inner
-            if isinstance(inner, Message):
-                return [a.lower() for _, a in getaddresses([_header(inner, "To")]) if a]
-    return []
-
-
 # --- quoted history --------------------------------------------------------------------------
 
 _WROTE = re.compile(
@@ -346,9 +288,7 @@ def strip_quoted(text: str) -> str:
 
 def _wrote_within(lines: list[str]) -> bool:
     """A reply header that the client wrapped over two or three lines."""
-    return any(
-        _WROTE.match(" ".join(line.strip() for line in lines[:count])) for count in (2, 3)
-    )
+    return any(_WROTE.match(" ".join(line.strip() for line in lines[:count])) for count in (2, 3))
 
 
 # --- answers and tokens ----------------------------------------------------------------------

@@ -22,6 +22,7 @@ from handlers.hours.confirmations import (
     offer_confirmer,
     request_confirmation,
 )
+from handlers.hours.contact_confirm import ask_button
 from handlers.hours.progress import celebrate, counted_minutes
 from handlers.hours.progress_picture import emoji_bar
 from handlers.hours.rules import (
@@ -129,7 +130,8 @@ async def _activity_prompt(ctx: Context) -> list[Reply]:
             label = ctx._("🤝 Buddy {name}", name=name_of(ctx.t, None, pair.buddy_name))
             buttons.append([Button(label=label, data=f"hl:b:{pair.id}")])
     buttons.append([Button(label=ctx._("✨ Something else"), data="hl:x")])
-    return [Reply(text=ctx._("⏱️ What did you do?"), buttons=buttons)]
+    note = ctx._("✨ Something else counts only when the person who was there confirms it.")
+    return [Reply(text=ctx._("⏱️ What did you do?") + "\n" + note, buttons=buttons)]
 
 
 @feature.step("hl", _activity_prompt)
@@ -364,7 +366,9 @@ async def _saved(ctx: Context, entry: HourEntry, by_buddy: bool) -> list[Reply]:
     else:
         lines.append(ctx._("⏳ Waiting for confirmation by {name}.",
                            name=entry.provider_name or ctx._("the organisation")))  # fmt: skip
+    asks = [ask_button(ctx.t, entry.id)] if entry.status == "self_declared" else []
     buttons = [
+        *asks,
         Button(label=ctx._("↩️ Undo"), data=f"hu:{entry.id}"),
         Button(label=ctx._("⏱️ Log more"), data="m:log"),
     ]

@@ -123,6 +123,8 @@ async def build_proof(
         generated_at=now,
         verification_code=proof.code,
         network_name=network.name if network else None,
+        verify_mail=config.mail_from if "@" in config.mail_from else None,
+        verify_bot=config.bot_username,
     )
     # Seconds of pure CPU for a long list of hours: in a thread, so the bot keeps answering.
     return await asyncio.to_thread(render_proof_pdf, document), proof

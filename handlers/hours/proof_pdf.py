@@ -77,6 +77,8 @@ class ProofDocument(BaseModel):
     generated_at: datetime
     verification_code: str
     network_name: str | None = None
+    verify_mail: str | None = None  # Meedoen's address: mail the code there to check it
+    verify_bot: str | None = None  # the Telegram bot's username: /verify CODE there
 
 
 # --------------------------------------------------------------------------- formatting
@@ -395,12 +397,19 @@ def _verification(pdf: _ProofPDF, doc: ProofDocument) -> None:
     pdf.ln(1.5)
     pdf.set_font(_SANS, "B", 14)
     pdf.cell(0, 8, doc.verification_code, new_x="LMARGIN", new_y="NEXT")
-    _paragraph(
-        pdf,
-        f"Controleer met: python -m bot proof verify {doc.verification_code}",
-        size=9,
-        muted=True,
-    )
+    ways = []
+    if doc.verify_mail:
+        ways.append(f"mail de code naar {doc.verify_mail} (u krijgt meteen antwoord)")
+    if doc.verify_bot:
+        ways.append(f"stuur in Telegram /verify {doc.verification_code} naar @{doc.verify_bot}")
+    if ways:
+        _paragraph(
+            pdf,
+            "Controleer de code: " + " of ".join(ways) + ". Een gewijzigde of verzonnen code "
+            "wordt geweigerd.",
+            size=9,
+            muted=True,
+        )
 
 
 def render_proof_pdf(doc: ProofDocument) -> bytes:

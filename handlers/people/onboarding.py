@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from handlers.common import menu_replies, rows, stale_button
 from handlers.context import Context
+from handlers.people.privacy_notice import MORE, privacy_text
 from handlers.registry import N_, Feature, Input
 from handlers.types import Button, Reply
 from handlers.understanding.screen import with_hint
@@ -138,23 +139,6 @@ async def role_answer(ctx: Context, given: Input) -> list[Reply]:
     return await ctx.goto("op")
 
 
-def privacy_text(ctx: Context) -> str:
-    return "\n".join(
-        [
-            ctx._("🔒 <b>Your data</b>"),
-            ctx._("• We keep: your name, town, interests, Dutch level, free time and your hours."),
-            ctx._("• Why: to find activities for you and to count your hours."),
-            ctx._(
-                "• Who sees it: you, your buddy or the organisation for your hours, "
-                "and the staff of your region."
-            ),
-            ctx._("• We never ask your nationality, religion, health or national number."),
-            ctx._("• How long: until you delete it, at most 2 years after your last visit."),
-            ctx._("• /mydata shows everything. /forget deletes everything."),
-        ]
-    )
-
-
 async def _privacy_prompt(ctx: Context) -> list[Reply]:
     return [
         Reply(
@@ -163,7 +147,8 @@ async def _privacy_prompt(ctx: Context) -> list[Reply]:
                 [
                     Button(label=ctx._("✅ I agree"), data="op:yes"),
                     Button(label=ctx._("⏸️ Not now"), data="op:no"),
-                ]
+                ],
+                [Button(label=ctx._("📖 More"), data=MORE)],
             ],
         )
     ]

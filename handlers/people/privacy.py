@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from handlers.context import Context
-from handlers.people.onboarding import privacy_text
+from handlers.people.privacy_notice import MORE, privacy_details, privacy_text
 from handlers.registry import N_, Feature
 from handlers.types import Attachment, Button, Reply
 from storage.db import Tx
@@ -19,7 +19,14 @@ feature = Feature("handlers.people.privacy")
 
 @feature.command("privacy", N_("How we use your data"), needs_onboarding=False)
 async def privacy_command(ctx: Context, _args: str) -> list[Reply]:
-    return [Reply(text=privacy_text(ctx))]
+    more = [[Button(label=ctx._("📖 More"), data=MORE)]]
+    return [Reply(text=privacy_text(ctx), buttons=more)]
+
+
+@feature.action("pv", needs_onboarding=False)
+async def privacy_more(ctx: Context, args: list[str]) -> list[Reply]:
+    """The details of the notice; open before consent too (it is part of what you agree to)."""
+    return [Reply(text=await privacy_details(ctx))]
 
 
 async def export_person(tx: Tx, person_id: int) -> dict[str, Any]:

@@ -72,6 +72,8 @@ def _doc(**kw: object) -> ProofDocument:
         "target_hours": 40,
         "generated_at": datetime(2025, 4, 10, 12, 0, tzinfo=UTC),
         "verification_code": CODE,
+        "verify_mail": "meedoen@netwerk-leuven.be",
+        "verify_bot": "meedoen_bot",
         "network_name": "Netwerk Leuven",
     }
     values.update(kw)
@@ -121,7 +123,8 @@ def test_title_names_and_code(basic_text: str) -> None:
     assert "Els Peeters" in basic_text and "Jan Claes" in basic_text
     assert "Muziekschool Leuven" in basic_text
     assert CODE in basic_text
-    assert f"Controleer met: python -m bot proof verify {CODE}" in basic_text
+    assert "mail de code naar meedoen@netwerk-leuven.be" in basic_text
+    assert f"/verify {CODE} naar @meedoen_bot" in basic_text and "python -m bot" not in basic_text
     assert "10 april 2025 om 14:00" in basic_text  # generation date, Brussels time
 
 

@@ -39,10 +39,20 @@ class Post:
     smtp: SmtpCapture
     clock: Clock
 
-    async def write(self, body: str, *, sender: str = AMAL, subject: str = "Meedoen",
-                    in_reply_to: str | None = None, **extra: Any) -> EmailMessage:  # fmt: skip
-        """Send a mail to Meedoen; return the one answer it gets."""
-        raw = reply_mail(sender=sender, to=MAIL_FROM, subject=subject, body=body,
+    async def write(
+        self, body: str, *, sender: str = AMAL, subject: str = "Meedoen",
+        answering: EmailMessage | None = None, **extra: Any,
+    ) -> EmailMessage:  # fmt: skip
+        """Send a mail to Meedoen; return the one answer it gets.
+
+        With `answering`, the mail is a reply the way a mail program writes one: to the
+        Reply-To of the mail answered (its token), In-Reply-To its Message-ID, "Re:" subject.
+        """
+        to, in_reply_to = MAIL_FROM, None
+        if answering is not None:
+            to, in_reply_to = str(answering["Reply-To"]), str(answering["Message-ID"])
+            subject = f"Re: {answering['Subject']}"
+        raw = reply_mail(sender=sender, to=to, subject=subject, body=body,
                          in_reply_to=in_reply_to, **extra)  # fmt: skip
         before = len(self.smtp.messages)
         await self.channel.receive(raw)
@@ -50,6 +60,12 @@ class Post:
         answers = self.smtp.messages[before:]
         assert len(answers) == 1, [a.rcpt_tos for a in answers]
         return answers[0].message
+
+    async def start(self, body: str, *, sender: str = AMAL) -> EmailMessage:
+        """A new mail (no token): Meedoen asks to answer its mail; the answer then acts."""
+        locked = await self.write(body, sender=sender)
+        assert "🔒" in text_of(locked), text_of(locked)
+        return await self.write(body, sender=sender, answering=locked)
 
     async def scalar(self, sql: str, *params: object) -> Any:
         async with self.db.transaction() as tx:
@@ -67,7 +83,7 @@ async def post(tmp_path: Path, db: Database, clock: Clock, smtp: SmtpCapture
 
 def choice(text: str, label: str) -> str:
     """The number in front of a choice in a mail's plain text."""
-    line = next(line for line in text.splitlines() if label in line and "." in line)
+    line = next(line for line in text.splitlines() if label in line and line.strip()[:1].isdigit())
     return line.split(".")[0].strip()
 
 
@@ -83,10 +99,10 @@ async def amal_by_mail(db: Database, router: Router, clock: Clock) -> None:
 
 async def test_progress_by_mail_comes_with_the_picture(post: Post, router: Router) -> None:
     await amal_by_mail(post.db, router, post.clock)
-    answer = await post.write("voortgang\n\nMet vriendelijke groet,\nAmal")
+    answer = await post.start("voortgang\n\nMet vriendelijke groet,\nAmal")
     assert answer["To"] == AMAL
     assert answer["Auto-Submitted"] == "auto-replied"
-    assert answer["In-Reply-To"] and answer["Subject"] == "Re: Meedoen"
+    assert answer["In-Reply-To"] and answer["Subject"].startswith("Re: Meedoen [#")
     assert answer["Content-Language"] == "en"
     images = [p for p in answer.walk() if p.get_content_type() == "image/png"]
     assert len(images) == 1 and images[0].get_content().startswith(b"\x89PNG")
@@ -97,35 +113,38 @@ async def test_progress_by_mail_comes_with_the_picture(post: Post, router: Route
 
 async def test_numbers_answer_the_choices_of_the_mail(post: Post, router: Router) -> None:
     await amal_by_mail(post.db, router, post.clock)
-    menu = await post.write("menu")
+    menu = await post.start("menu")
     text = text_of(menu)
     assert "number of your choice" in text
     progress, log = choice(text, "My progress"), choice(text, "Log hours")
-    picture = await post.write(progress, in_reply_to=str(menu["Message-ID"]))
+    picture = await post.write(progress, answering=menu)
     assert any(p.get_content_type() == "image/png" for p in picture.walk())
-    logging = await post.write(log, in_reply_to=str(menu["Message-ID"]))  # the older mail
-    assert "Something else" in text_of(logging)
+    again = await post.write(log, answering=menu)  # its token was used: single use
+    assert "🔒" in text_of(again)
+    assert "Log hours" in text_of(await post.write("menu", answering=picture))
 
 
 async def test_log_hours_by_mail(post: Post, router: Router) -> None:
     await amal_by_mail(post.db, router, post.clock)
-    first = await post.write("uren")
+    first = await post.start("uren")
     other = choice(text_of(first), "Something else")
-    kinds = await post.write(other, in_reply_to=str(first["Message-ID"]))
+    kinds = await post.write(other, answering=first)
     sport = choice(text_of(kinds), "Sport")
-    how_long = await post.write(sport, in_reply_to=str(kinds["Message-ID"]))
+    how_long = await post.write(sport, answering=kinds)
     assert "How long" in text_of(how_long)
-    which_day = await post.write("1,5", in_reply_to=str(how_long["Message-ID"]))
-    saved = await post.write("1", in_reply_to=str(which_day["Message-ID"]))  # 1 = Today
+    which_day = await post.write("1,5", answering=how_long)
+    saved = await post.write("1", answering=which_day)  # 1 = Today
     assert "1.5" in text_of(saved) or "1,5" in text_of(saved)
     assert await post.scalar("SELECT minutes FROM hour_entries") == 90
 
 
 async def test_a_stranger_starts_by_choosing_a_language(post: Post) -> None:
-    picker = await post.write("Hallo, ik wil meedoen.", sender="nieuw@mail.example")
+    invite = await post.write("Hallo, ik wil meedoen.", sender="nieuw@mail.example")
+    assert "Om te beginnen: antwoord op deze mail" in text_of(invite)  # the default language
+    assert await post.scalar("SELECT COUNT(*) FROM people") == 0  # nobody made by a From
+    picker = await post.write("Hallo", sender="nieuw@mail.example", answering=invite)
     assert "1. Nederlands" in text_of(picker)
-    role = await post.write("1", sender="nieuw@mail.example",
-                            in_reply_to=str(picker["Message-ID"]))  # fmt: skip
+    role = await post.write("1", sender="nieuw@mail.example", answering=picker)
     assert await post.scalar(
         "SELECT p.locale FROM people p JOIN identities i ON i.person_id = p.id "
         "WHERE i.channel = 'email' AND i.address = 'nieuw@mail.example'"
@@ -135,21 +154,21 @@ async def test_a_stranger_starts_by_choosing_a_language(post: Post) -> None:
 
 async def test_odd_mails_get_a_clear_answer_and_change_nothing(post: Post, router: Router) -> None:
     await amal_by_mail(post.db, router, post.clock)
-    long = await post.write("x" * 5000)
+    long = await post.start("x" * 5000)
     assert "too long" in text_of(long)
-    empty = await post.write("", subject="")
+    empty = await post.write("", subject="", answering=long)
     assert "What do you want to do" in text_of(empty) or "1." in text_of(empty)
-    number = await post.write("99")  # no such choice: read as text
+    number = await post.write("99", answering=empty)  # no such choice: read as text
     assert "did not understand" in text_of(number)
-    forged = await post.write("/digest")
+    forged = await post.write("/digest", answering=number)
     assert "not available" in text_of(forged)
     assert await post.scalar("SELECT COUNT(*) FROM hour_entries") == 0
 
 
 async def test_forget_by_mail_still_gets_its_answer(post: Post, router: Router) -> None:
     await amal_by_mail(post.db, router, post.clock)
-    question = await post.write("/forget")
-    done = await post.write("1", in_reply_to=str(question["Message-ID"]))
+    question = await post.start("/forget")
+    done = await post.write("1", answering=question)
     assert "deleted" in text_of(done)
     assert await post.scalar("SELECT COUNT(*) FROM people") == 0
     assert await post.scalar("SELECT COUNT(*) FROM mail_choices") == 0

@@ -5,14 +5,19 @@ from __future__ import annotations
 import pytest
 
 from bot.channels.mail_parse import (
-    bounced_addresses,
     find_token,
     noise_reason,
     parse_mail,
     strip_quoted,
     yes_no,
 )
+from bot.channels.mail_reports import authentication_failure, bounce_tags, delivery_report
 from tests.mail.test_mail_support import reply_mail
+
+
+def bounced_addresses(mail: object) -> list[str]:
+    report = delivery_report(mail)  # type: ignore[arg-type]
+    return report.failed if report is not None else []
 
 OWN = ("meedoen@example.org",)
 TOKEN = "abcdefghijkmnpqrstu2"
@@ -236,6 +241,7 @@ Content-Type: text/rfc822-headers
 From: meedoen@example.org
 To: gone@club.example
 Subject: Is this right?
+Message-ID: <meedoen.0123abcd@example.org>
 
 --B--
 """
@@ -243,10 +249,18 @@ Subject: Is this right?
 DELAYED = DSN.replace("Action: failed", "Action: delayed").replace("5.1.1", "4.4.1")
 
 
-def test_a_dsn_names_the_failed_address() -> None:
+def test_a_dsn_names_the_failed_address_and_our_message() -> None:
+    """RFC 3464 §2-3: the report's per-recipient fields and the returned headers."""
     mail = parse_mail(DSN.replace("\n", "\r\n").encode())
-    assert bounced_addresses(mail) == ["gone@club.example"]
+    report = delivery_report(mail)
+    assert report is not None and report.failed == ["gone@club.example"]
+    assert report.original_ids == ["<meedoen.0123abcd@example.org>"]
     assert noise_reason(mail, OWN) is not None
+
+
+def test_the_verp_tag_of_our_return_address() -> None:
+    to = ["meedoen+abcdefghijkmnpqrstu@example.org", "other+abcdefghijkmnpqrstu@example.org"]
+    assert bounce_tags(to, "meedoen@example.org") == ["abcdefghijkmnpqrstu"]
 
 
 def test_a_delay_notice_is_not_a_bounce() -> None:
@@ -255,14 +269,32 @@ def test_a_delay_notice_is_not_a_bounce() -> None:
     assert noise_reason(mail, OWN) is not None  # still never answered
 
 
-def test_exim_style_bounce() -> None:
+def test_a_failed_recipients_header_is_no_report() -> None:
+    """Anyone can write X-Failed-Recipients; only an RFC 3464 report counts."""
     raw = reply_mail(
         sender="Mail Delivery System <Mailer-Daemon@mx.example>", to="meedoen@example.org",
         subject="Mail delivery failed: returning message to sender",
         body="This message was created automatically by mail delivery software.",
         headers={"X-Failed-Recipients": "nobody@club.example"},
     )  # fmt: skip
-    assert bounced_addresses(parse_mail(raw)) == ["nobody@club.example"]
+    assert delivery_report(parse_mail(raw)) is None
+
+
+@pytest.mark.parametrize(
+    ("header", "refused"),
+    [
+        ("mx.example.org; dmarc=fail (p=reject) header.from=club.example", "dmarc=fail"),
+        ("mx.example.org; spf=fail smtp.mailfrom=club.example", "spf=fail"),
+        ("mx.example.org; dkim=fail header.d=club.example", "dkim=fail"),
+        ("mx.example.org; spf=softfail smtp.mailfrom=club.example; dkim=pass", None),
+        ("mx.example.org; dmarc=pass; spf=pass; dkim=pass", None),
+    ],
+)
+def test_authentication_results_fail_is_refused(header: str, refused: str | None) -> None:
+    """RFC 8601 §2.7: the result values of DMARC, DKIM and SPF."""
+    raw = reply_mail(sender="amal@mail.example", to="meedoen@example.org", subject="x",
+                     body="menu", headers={"Authentication-Results": header})  # fmt: skip
+    assert authentication_failure(parse_mail(raw)) == refused
 
 
 def test_odd_mail_does_not_crash() -> None:
