@@ -97,7 +97,7 @@ async def _address_prompt(ctx: Context) -> list[Reply]:
     return [Reply(text=ctx._("✉️ Type the e-mail address of the person who was there."))]
 
 
-@feature.step("ce", _address_prompt)
+@feature.step("ce", _address_prompt, reads_text=True)
 async def address_answer(ctx: Context, given: Input) -> list[Reply]:
     address = (given.text or "").strip()
     entry = await _own_entry(ctx, str(ctx.state.data.get("entry", "")))

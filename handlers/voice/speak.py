@@ -90,6 +90,8 @@ async def with_voice(
             out.append(reply)
         elif automatic:
             out += [reply, Reply(text="", speech=speech)]
+        elif reply.request_location:  # a message has one keyboard: the 📍 one stays
+            out.append(reply)
         else:
             listen = [Button(label=label, data=SPEAK)]
             out.append(reply.model_copy(update={"buttons": [*reply.buttons, listen]}))
