@@ -124,11 +124,9 @@ OVERSIZED = {
     "handlers.hours.log",
     "handlers.hours.progress_picture",
     "handlers.offers.cards",
-    "handlers.offers.catalog_import",
     "handlers.people.buddies",
     "handlers.reminders.ticks",
     "handlers.staff.digest",
-    "storage.offers",
 }
 
 
