@@ -1,6 +1,7 @@
 """`python -m bot offers …`: the offer catalog for staff on the command line.
 
 offers import FILE [--network NAME] [--format csv|jsonld] [--source S] [--partial]
+offers fetch --network NAME [--dry-run]
 offers list [--network NAME] [--kind KIND] [--all]
 offers show ID
 offers deactivate ID | offers activate ID
@@ -19,6 +20,7 @@ from datetime import timedelta
 
 from bot.app import open_store
 from bot.settings import Settings
+from bot.uitdatabank import SearchClient, SearchError, sync_network
 from handlers.offers.catalog_import import ImportFileError, import_file
 from handlers.schedule import next_sessions
 from handlers.vocab import KINDS
@@ -47,6 +49,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="do not deactivate offers of this source missing from the file",
     )
     imp.set_defaults(func=_sync(import_command))
+
+    fetch = sub.add_parser("fetch", help="sync a network's offers from the UiTdatabank Search API")
+    fetch.add_argument("--network", required=True)
+    fetch.add_argument(
+        "--dry-run", action="store_true", help="show what would change; change nothing"
+    )
+    fetch.set_defaults(func=_sync(fetch_command))
 
     lst = sub.add_parser("list", help="list offers")
     lst.add_argument("--network")
@@ -123,6 +132,16 @@ async def import_command(args: argparse.Namespace, _settings: Settings, db: Data
     except ImportFileError as error:
         return fail(str(error))
     print(report.summary())
+    return 0
+
+
+async def fetch_command(args: argparse.Namespace, settings: Settings, db: Database) -> int:
+    client = SearchClient.from_settings(settings)
+    try:
+        report = await sync_network(db, client, args.network, dry_run=args.dry_run)
+    except (SearchError, ImportFileError) as error:
+        return fail(f"{error}; nothing changed")
+    print(("dry run, nothing changed: " if args.dry_run else "") + report.summary())
     return 0
 
 
