@@ -60,7 +60,9 @@ class FakeSearchApi:
             and request.headers.get("x-api-key") != CLIENT_ID
         ):
             return web.json_response({"title": "Unauthorized", "status": 401}, status=401)
-        fault = self.faults.popleft() if self.faults else None
+        fault = self.faults[0] if self.faults else None
+        if fault in ("429", "500"):
+            self.faults.popleft()
         if fault == "429":
             return web.json_response({"status": 429}, status=429, headers={"Retry-After": "1"})
         if fault == "500":
@@ -78,6 +80,10 @@ class FakeSearchApi:
             )
         ]
         page = found[start : start + limit]
+        if fault in ("empty", "truncated", "links") and page:  # waits for a page with items
+            self.faults.popleft()
+        else:
+            fault = None
         if fault == "empty":
             page = []
         if query.get("embed") != "true" or fault == "links":

@@ -105,9 +105,7 @@ def test_address_only_in_french() -> None:
     assert (fields["postcode"], fields["municipality"]) == ("9000", "Gand")
 
 
-async def test_search_page_without_embed_is_refused_as_a_whole(
-    db: Database, tmp_path: Path
-) -> None:
+async def test_search_page_without_embed_is_refused(db: Database, tmp_path: Path) -> None:
     page = {
         "@context": "http://www.w3.org/ns/hydra/context.jsonld",
         "@type": "PagedCollection",

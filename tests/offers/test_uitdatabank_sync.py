@@ -1,0 +1,142 @@
+"""The live sync: a fake Search API v3 on 127.0.0.1 (tests/fakes/search_api.py, after publiq's
+search.json and pagination docs) serving documents built from publiq's read examples
+(tests/fakes/publiq_documents.py). A failed, partial or empty answer changes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from bot.uitdatabank import SearchClient, SearchError, sync_network
+from storage import offers as store
+from storage.db import Database
+from storage.offer_import import import_runs
+from tests.fakes.publiq_documents import acrobatics, concert, place
+from tests.fakes.search_api import CLIENT_ID, FakeSearchApi
+
+LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def documents(count: int) -> list[dict[str, Any]]:
+    return [concert(uuid=f"00000000-0000-4000-8000-{n:012d}") for n in range(count)]
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeSearchApi]:
+    fake = await FakeSearchApi(documents(5)).start()
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+def waits() -> list[float]:
+    return []
+
+
+@pytest.fixture
+def client(api: FakeSearchApi, waits: list[float]) -> SearchClient:
+    async def sleep(seconds: float) -> None:  # back-off is recorded, not slept
+        waits.append(seconds)
+
+    return SearchClient(api.url, client_id=CLIENT_ID, sleep=sleep, page=2)
+
+
+async def catalogue(db: Database) -> list[tuple[str, str, bool]]:
+    async with db.transaction() as tx:
+        offers = await store.list_offers(tx)
+    return sorted((o.external_id, o.title_nl, o.active) for o in offers)
+
+
+async def test_pages_until_total_items_with_embed_and_client_id(
+    db: Database, api: FakeSearchApi, client: SearchClient
+) -> None:
+    report = await sync_network(db, client, "Gent")
+    assert (report.new, report.updated, report.deactivated, report.rejected) == (5, 0, 0, [])
+    asked = [r["query"] for r in api.requests if r["query"]["postalCode"] == "9000"]
+    # The read example's concert is `mixed`: 5 items in pages of 2 at start 0, 2 and 4.
+    pages = [(q["attendanceMode"], q["start"], q["limit"]) for q in asked]
+    assert ("mixed", "0", "2") in pages and ("mixed", "4", "2") in pages
+    assert all(q["embed"] == "true" and q["embedUitpasPrices"] == "true" for q in asked)
+    assert {r["headers"]["x-client-id"] for r in api.requests} == {CLIENT_ID}
+    assert len(await catalogue(db)) == 5
+
+
+async def test_legacy_api_key_header(db: Database, api: FakeSearchApi) -> None:
+    client = SearchClient(api.url, api_key=CLIENT_ID)
+    assert (await sync_network(db, client, "Gent")).new == 5
+    assert "x-client-id" not in api.requests[0]["headers"]
+    wrong = SearchClient(api.url, client_id="not-ours")
+    with pytest.raises(SearchError, match="answered 401"):
+        await sync_network(db, wrong, "Gent")
+
+
+async def test_backs_off_on_429_and_500_then_succeeds(
+    db: Database, api: FakeSearchApi, client: SearchClient, waits: list[float]
+) -> None:
+    api.faults.extend(["429", "500"])
+    assert (await sync_network(db, client, "Gent")).new == 5
+    assert waits == [1.0, 1.0]  # Retry-After: 1, then 0.5 * 2
+
+
+@pytest.mark.parametrize(
+    "faults",
+    [["500"] * 4, ["empty"], ["truncated"], ["links"]],
+    ids=["500 four times", "empty page", "truncated body", "links only"],
+)
+async def test_a_failed_or_partial_answer_changes_nothing(
+    db: Database, api: FakeSearchApi, client: SearchClient, faults: list[str]
+) -> None:
+    await sync_network(db, client, "Gent")
+    before = await catalogue(db)
+    api.documents = documents(3)  # two disappeared: a full answer would deactivate them
+    api.requests.clear()
+    # A page fault hits the first page with items (postcode 9000, mixed, start 0).
+    api.faults.extend(faults)
+    with pytest.raises(SearchError):
+        await sync_network(db, client, "Gent")
+    assert await catalogue(db) == before
+    async with db.transaction() as tx:
+        runs = await import_runs(tx, None, LONG_AGO)
+    assert [r.outcome for r in runs] == ["done", "failed"]
+    assert runs[-1].error
+
+
+async def test_an_empty_answer_keeps_the_catalogue(
+    db: Database, api: FakeSearchApi, client: SearchClient
+) -> None:
+    await sync_network(db, client, "Gent")
+    api.documents = []
+    with pytest.raises(SearchError, match="no offers"):
+        await sync_network(db, client, "Gent")
+    assert [active for *_, active in await catalogue(db)] == [True] * 5
+
+
+async def test_changed_offers_update_and_disappeared_ones_are_deactivated(
+    db: Database, api: FakeSearchApi, client: SearchClient
+) -> None:
+    await sync_network(db, client, "Gent")
+    again = await sync_network(db, client, "Gent")
+    assert (again.new, again.updated, again.unchanged, again.deactivated) == (0, 0, 5, 0)
+    api.documents[0]["name"] = {"nl": "Nieuwe naam"}
+    gone = api.documents.pop()
+    api.documents.append(acrobatics())
+    changed = await sync_network(db, client, "Gent")
+    assert (changed.new, changed.updated, changed.unchanged, changed.deactivated) == (1, 1, 3, 1)
+    found = {external: (title, active) for external, title, active in await catalogue(db)}
+    assert found[gone["@id"].rsplit("/", 1)[-1]][1] is False
+    assert found["00000000-0000-4000-8000-000000000000"] == ("Nieuwe naam", True)
+
+
+async def test_places_and_events_and_a_dry_run_changes_nothing(
+    db: Database, api: FakeSearchApi, client: SearchClient
+) -> None:
+    api.documents.append(place())
+    dry = await sync_network(db, client, "Gent", dry_run=True)
+    assert dry.new == 6
+    assert await catalogue(db) == []
+    async with db.transaction() as tx:
+        assert await import_runs(tx, None, LONG_AGO) == []
+    assert (await sync_network(db, client, "Gent")).new == 6
