@@ -6,6 +6,7 @@ from handlers import common
 from handlers.hours import confirmations, progress, proof
 from handlers.hours import log as hours_log
 from handlers.offers import cards as offers
+from handlers.offers import new_offers
 from handlers.people import buddies, onboarding, privacy, profile
 from handlers.registry import Registry
 from handlers.reminders import ticks as reminders
@@ -30,4 +31,4 @@ FEATURES: tuple[Registry, ...] = (
 
 REGISTRY: Registry = Registry.combine(*FEATURES)
 
-TICKS: tuple[Tick, ...] = (*reminders.TICKS, *digest.TICKS)
+TICKS: tuple[Tick, ...] = (*reminders.TICKS, *digest.TICKS, *new_offers.TICKS)

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from storage.clock import iso, parse
+from storage.clock import iso, parse, parse_required
 from storage.db import Tx, dumps, loads
 from storage.offers import lon_cell
 
@@ -191,3 +191,24 @@ async def import_runs(tx: Tx, network_id: int | None, since: datetime) -> list[I
         data["warnings"] = loads(data["warnings"], [])
         runs.append(ImportRun(**data))
     return runs
+
+
+# --- new offers, for people they fit --------------------------------------------------------
+async def offers_added_since(tx: Tx, since: datetime) -> dict[int, datetime]:
+    """Active offers an import or sync added at or after `since` (not the demo catalogue):
+    id → when it was added."""
+    rows = await tx.all(
+        "SELECT id, imported_at FROM offers WHERE imported_at >= ? AND active = 1 "
+        "AND source != 'demo'",
+        (iso(since),),
+    )
+    return {row[0]: parse_required(row[1]) for row in rows}
+
+
+async def onboarded_newcomers(tx: Tx) -> list[tuple[int, datetime]]:
+    """(person id, onboarded at) of every newcomer who finished onboarding."""
+    rows = await tx.all(
+        "SELECT id, onboarded_at FROM people WHERE role = 'newcomer' AND onboarded_at IS NOT NULL "
+        "ORDER BY id"
+    )
+    return [(row[0], parse_required(row[1])) for row in rows]
