@@ -173,6 +173,7 @@ async def show_command(args: argparse.Namespace, settings: Settings, db: Databas
         provider = await store.get_provider(tx, offer.provider_id) if offer.provider_id else None
         network = await get_network(tx, offer.network_id) if offer.network_id else None
     sessions = next_sessions(offer, utcnow(), settings.tz, limit=3)
+    contacts = (offer.contact_email, offer.contact_phone, offer.contact_url)
     places = "no limit" if offer.capacity is None else f"{offer.places_left} of {offer.capacity}"
     lines = [
         f"#{offer.id} {offer.title_nl}",
@@ -181,8 +182,10 @@ async def show_command(args: argparse.Namespace, settings: Settings, db: Databas
         f"  state        {'active' if offer.active else 'inactive'}"
         + (f" ({offer.deactivated_by})" if offer.deactivated_by else ""),
         f"  kind         {offer.kind}; interests {', '.join(offer.interests) or '-'}",
-        f"  where        {offer.address or ''}, {offer.postcode} {offer.municipality or ''} "
+        f"  where        {offer.venue + ', ' if offer.venue else ''}{offer.address or ''}, "
+        f"{offer.postcode} {offer.municipality or ''} "
         f"({offer.latitude:.5f}, {offer.longitude:.5f})",
+        f"  contact      {' · '.join(filter(None, contacts)) or '-'}",
         f"  Dutch level  {offer.dutch_level}",
         f"  children     {'welcome' if offer.children_welcome else 'no'}",
         f"  cost         {offer.cost}{' (UiTPAS)' if offer.uitpas else ''}",

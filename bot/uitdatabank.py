@@ -128,7 +128,24 @@ class SearchClient:
                     ):
                         key = str(item.get("@id")) if isinstance(item, dict) else repr(item)
                         seen.setdefault(key, item)
+            for place_id in linked_places(list(seen.values())):
+                for item in await self.query(http, {"id": place_id}):
+                    seen.setdefault(str(item.get("@id")), item)
         return list(seen.values())
+
+
+def linked_places(members: list[Any]) -> list[str]:
+    """Uuids of places that locations name only by `{"@id": …}` and that are not among the
+    members: they are fetched too, so those events keep their address."""
+    have = {str(m.get("@id")) for m in members if isinstance(m, dict)}
+    wanted = []
+    for member in members:
+        location = member.get("location") if isinstance(member, dict) else None
+        if not isinstance(location, dict) or location.get("address"):
+            continue
+        if location.get("@id") and str(location["@id"]) not in have:
+            wanted.append(str(location["@id"]).rstrip("/").rsplit("/", 1)[-1])
+    return sorted(set(wanted))
 
 
 class _DryRun(Exception):

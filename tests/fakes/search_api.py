@@ -4,8 +4,9 @@ It follows publiq's published spec (cultuurnet/apidocs, projects/uitdatabank/ref
 search.json and docs/search-api/pagination.md, authentication.md): `GET /offers/` answers a
 Hydra `PagedCollection` (`itemsPerPage`, `totalItems`, `member`); `start` (≤ 10000) and
 `limit` (≤ 2000) page it; without `embed=true` members are only `{"@id", "@type"}`; a request
-without the right `x-client-id` (or `x-api-key`) gets 401. `postalCode` and `attendanceMode`
-filter. Faults can be queued: 429, 500, an empty page, a truncated body, or links only.
+without the right `x-client-id` (or `x-api-key`) gets 401. `postalCode`, `id` and
+`attendanceMode` filter. Faults can be queued: 429, 500, an empty page, a truncated body,
+or links only.
 """
 
 from __future__ import annotations
@@ -19,8 +20,11 @@ from aiohttp import web
 CLIENT_ID = "test-client-id"
 
 
-def postcode_of(document: dict[str, Any]) -> str:
+def postcode_of(document: dict[str, Any], places: dict[str, dict[str, Any]]) -> str:
+    """The postal code the index knows: the Place's own, the embedded location's, or that of
+    the Place a location `{"@id": …}` points to."""
     place = document if document.get("@type") == "Place" else document.get("location") or {}
+    place = places.get(str(place.get("@id")), place) if not place.get("address") else place
     address = place.get("address") or {}
     for value in address.values():
         if isinstance(value, dict) and value.get("postalCode"):
@@ -70,10 +74,12 @@ class FakeSearchApi:
         start, limit = int(query.get("start", 0)), int(query.get("limit", 30))
         if not 0 <= start <= 10_000 or not 0 <= limit <= 2000:
             return web.json_response({"title": "Not Found", "status": 404}, status=404)
+        places = {d["@id"]: d for d in self.documents if d.get("@type") == "Place"}
         found = [
             d
             for d in self.documents
-            if ("postalCode" not in query or postcode_of(d) == query["postalCode"])
+            if ("postalCode" not in query or postcode_of(d, places) == query["postalCode"])
+            and ("id" not in query or d["@id"].rsplit("/", 1)[-1] == query["id"])
             and (
                 not query.getall("attendanceMode", [])
                 or d.get("attendanceMode", "offline") in query.getall("attendanceMode")

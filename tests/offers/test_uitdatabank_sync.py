@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from bot.uitdatabank import SearchClient, SearchError, sync_network
+from bot.uitdatabank import SearchClient, SearchError, linked_places, sync_network
 from storage import offers as store
 from storage.db import Database
 from storage.offer_import import import_runs
-from tests.fakes.publiq_documents import acrobatics, concert, place
+from tests.fakes.publiq_documents import PLACE_ID, acrobatics, concert, place, yoga
 from tests.fakes.search_api import CLIENT_ID, FakeSearchApi
 
 LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
@@ -140,3 +140,9 @@ async def test_places_and_events_and_a_dry_run_changes_nothing(
     async with db.transaction() as tx:
         assert await import_runs(tx, None, LONG_AGO) == []
     assert (await sync_network(db, client, "Gent")).new == 6
+
+
+def test_places_named_only_by_id_are_fetched_too() -> None:
+    members = [yoga(), concert()]  # yoga's location is only {"@id": …}; the concert embeds it
+    assert linked_places(members) == [PLACE_ID]
+    assert linked_places([*members, place()]) == []
