@@ -45,12 +45,14 @@ OFFER_COLUMNS = (
     "contact_url",
     "facilities",
     "remaining_capacity",
+    "source_hash",
 )
 
 
 class Known(BaseModel):
     id: int
     content_hash: str
+    source_hash: str | None = None
     active: bool
     deactivated_by: str | None
     network_id: int | None
@@ -59,14 +61,15 @@ class Known(BaseModel):
 async def known_offers(tx: Tx, source: str) -> dict[str, Known]:
     """external_id → what the store has for `source`."""
     rows = await tx.all(
-        "SELECT id, external_id, content_hash, active, deactivated_by, network_id FROM offers "
-        "WHERE source = ?",
+        "SELECT id, external_id, content_hash, source_hash, active, deactivated_by, network_id "
+        "FROM offers WHERE source = ?",
         (source,),
     )
     return {
         row["external_id"]: Known(
             id=row["id"],
             content_hash=row["content_hash"],
+            source_hash=row["source_hash"],
             active=bool(row["active"]),
             deactivated_by=row["deactivated_by"],
             network_id=row["network_id"],
@@ -86,6 +89,23 @@ async def offer_ids(tx: Tx, source: str, external_ids: list[str]) -> list[int]:
         )
         found += [row[0] for row in rows]
     return sorted(found)
+
+
+async def source_hashes(tx: Tx, source: str, network_id: int) -> dict[str, str]:
+    """external_id → document hash of the network's offers an import may leave as they are
+    (active, or switched off by staff; an import deactivation must be read again)."""
+    rows = await tx.all(
+        "SELECT external_id, source_hash FROM offers WHERE source = ? AND network_id = ? "
+        "AND source_hash IS NOT NULL AND (active = 1 OR deactivated_by = 'staff')",
+        (source, network_id),
+    )
+    return {row[0]: row[1] for row in rows}
+
+
+async def set_source_hashes(tx: Tx, rows: list[tuple[int, str | None]]) -> None:
+    await tx.executemany(
+        "UPDATE offers SET source_hash = ? WHERE id = ?", [(h, i) for i, h in rows]
+    )
 
 
 def _values(row: dict[str, Any]) -> list[Any]:

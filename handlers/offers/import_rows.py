@@ -85,6 +85,15 @@ class Record:
     network: str | None
     provider: dict[str, Any] | None
     fields: dict[str, Any]
+    source_hash: str | None = None  # of the UiTdatabank document as received
+
+
+@dataclass
+class Unchanged:
+    """A UiTdatabank document identical to the one its active offer was made from: not read
+    again (a re-sync with nothing changed stays fast)."""
+
+    external_id: str
 
 
 # --- small normalisers ---------------------------------------------------------------------

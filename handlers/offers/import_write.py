@@ -9,12 +9,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from handlers.offers.import_csv import read_csv
-from handlers.offers.import_rows import ImportFileError, ImportReport, Record, Rejected, RowError
+from handlers.offers.import_rows import (
+    ImportFileError,
+    ImportReport,
+    Record,
+    Rejected,
+    RowError,
+    Unchanged,
+)
 from handlers.offers.uitdatabank import read_documents, read_jsonld
 from storage import offer_import as store
 from storage.clock import utcnow
@@ -95,7 +103,7 @@ async def _network_ids(tx: Tx, names: list[str]) -> list[int]:
 
 async def write_records(
     tx: Tx,
-    rows: list[tuple[str, Record | RowError]],
+    rows: Sequence[tuple[str, Record | RowError | Unchanged]],
     source: str,
     network_name: str | None,
     full: bool,
@@ -120,6 +128,11 @@ async def write_records(
     for label, item in rows:
         if isinstance(item, RowError):
             report.rejected.append(Rejected(label, str(item)))
+            continue
+        if isinstance(item, Unchanged):  # only offered for active offers of this network
+            if item.external_id not in first_seen:
+                first_seen[item.external_id] = label
+                report.unchanged += 1
             continue
         if item.external_id in first_seen:
             report.rejected.append(
@@ -157,6 +170,7 @@ async def write_records(
     catalogued = await store.known_offers(tx, source)
     inserts: list[dict[str, Any]] = []
     updates: list[tuple[int, dict[str, Any]]] = []
+    renamed: list[tuple[int, str | None]] = []  # same offer, document written differently
     for record, network_id in good:
         key = record.provider["match_key"] if record.provider else None
         digest = content_hash(record, network_id, key)
@@ -166,6 +180,7 @@ async def write_records(
             "network_id": network_id,
             "provider_id": provider_ids.get(key) if key else None,
             "content_hash": digest,
+            "source_hash": record.source_hash,
         }
         existing = catalogued.get(record.external_id)
         if existing is None:
@@ -175,12 +190,15 @@ async def write_records(
             existing.active or existing.deactivated_by == "staff"
         ):
             report.unchanged += 1
+            if record.source_hash != existing.source_hash:
+                renamed.append((existing.id, record.source_hash))
         else:
             updates.append((existing.id, row))
             report.updated += 1
     await store.insert_offers(tx, source, inserts, now)
     report.new_ids = await store.offer_ids(tx, source, [row["external_id"] for row in inserts])
     await store.update_offers(tx, updates, now)
+    await store.set_source_hashes(tx, renamed)
     if full:
         seen = set(first_seen)
         scope = set(networks.values())
@@ -207,7 +225,10 @@ async def import_documents(
 
     Refuses (ImportFileError, nothing changed) a set in which no item can be used: an empty
     or broken answer must never empty the catalogue."""
-    rows, warnings = read_documents(members, places)
+    async with db.transaction() as tx:
+        network = await find_network(tx, network_name)
+        known = await store.source_hashes(tx, "uitdatabank", network.id) if network else {}
+    rows, warnings = read_documents(members, places, known=known)
     if not any(not isinstance(item, RowError) for _, item in rows):
         raise ImportFileError(f"none of the {len(rows)} item(s) can be used; nothing changed")
     async with db.transaction() as tx:

@@ -10,6 +10,7 @@ deleted, rejected or still a draft, cancelled or postponed, fully booked, online
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
@@ -28,6 +29,7 @@ from handlers.offers.import_rows import (
     ImportFileError,
     Record,
     RowError,
+    Unchanged,
     check_postcode,
     clean,
     finish_fields,
@@ -56,7 +58,8 @@ EXPORT_FIELDS = {
     "organizer": "organizer: no organisation to tell",
     "priceInfo": "priceInfo: cost unknown",
 }
-Rows = list[tuple[str, Record | RowError]]
+Rows = list[tuple[str, Record | RowError | Unchanged]]
+LOCALE_OF = {locale.split("_")[0]: locale for locale in OTHER_LOCALES}  # "fa" → "fa_AF"
 
 
 def text_of(value: object, lang: str = "nl", main: str | None = None) -> str:
@@ -72,6 +75,8 @@ def text_of(value: object, lang: str = "nl", main: str | None = None) -> str:
 
 
 def strip_html(text: str) -> str:
+    if "<" not in text and "&" not in text:
+        return " ".join(text.split())
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
 
 
@@ -267,10 +272,11 @@ def jsonld_record(index: int, item: Any, places: dict[str, dict[str, Any]], toda
     cost = "unknown" if base_price is None else ("free" if float(base_price) == 0 else "paid")
     schedule, active_from, active_until = schedule_of(item)
     translations = {}
-    for locale in OTHER_LOCALES:
-        lang = locale.split("_")[0]
-        other = text_of(item.get("name"), lang)
-        if other and (other != title or lang == main):
+    names = item["name"] if isinstance(item.get("name"), dict) else {}
+    for lang in names:
+        other = text_of(names, lang)
+        locale = LOCALE_OF.get(lang)
+        if locale and other and (other != title or lang == main):
             text = strip_html(text_of(item.get("description"), lang))
             translations[locale] = {
                 "title": clean(strip_html(other))[:MAX_TITLE],
@@ -352,20 +358,38 @@ def export_warnings(members: list[Any]) -> list[str]:
     ]
 
 
+def document_hash(item: dict[str, Any], places: dict[str, dict[str, Any]], today: date) -> str:
+    """The document as received, with the place its location links to, and the year (ages
+    from a birthdate range move on)."""
+    location = item.get("location")
+    linked = places.get(uuid_of(location)) if isinstance(location, dict) else None
+    blob = json.dumps([item, linked, today.year], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha1(blob.encode()).hexdigest()[:20]
+
+
 def read_documents(
-    members: list[Any], places: dict[str, dict[str, Any]] | None = None, today: date | None = None
+    members: list[Any],
+    places: dict[str, dict[str, Any]] | None = None,
+    today: date | None = None,
+    known: dict[str, str] | None = None,
 ) -> tuple[Rows, list[str]]:
     """Records (or the reason why not) for each item, and the warnings about the file.
 
     `places` are Places fetched apart, for locations given only as an @id; the Places in
-    `members` are used too."""
-    known = dict(places or {})
-    known.update({uuid_of(m): m for m in members if isinstance(m, dict) and is_place(m)})
+    `members` are used too. `known` (external id → document hash of an active offer) marks
+    identical documents Unchanged instead of reading them again."""
+    found = dict(places or {})
+    found.update({uuid_of(m): m for m in members if isinstance(m, dict) and is_place(m)})
     day = today or datetime.now(TZ).date()
     rows: Rows = []
     for index, item in enumerate(members, start=1):
         try:
-            record = jsonld_record(index, item, known, day)
+            digest = document_hash(item, found, day) if isinstance(item, dict) else None
+            if known and digest and known.get(uuid_of(item)) == digest:
+                rows.append((f"item {index} ({uuid_of(item)})", Unchanged(uuid_of(item))))
+                continue
+            record = jsonld_record(index, item, found, day)
+            record.source_hash = digest
             rows.append((record.label, record))
         except (RowError, ValueError, TypeError, AttributeError) as error:
             label = f"item {index}"

@@ -8,6 +8,7 @@ ALTER TABLE offers ADD COLUMN contact_url TEXT;
 ALTER TABLE offers ADD COLUMN facilities TEXT NOT NULL DEFAULT '[]';  -- accessibility labels
 ALTER TABLE offers ADD COLUMN remaining_capacity INTEGER  -- bookingAvailability.remainingCapacity
     CHECK (remaining_capacity IS NULL OR remaining_capacity >= 0);
+ALTER TABLE offers ADD COLUMN source_hash TEXT;           -- of the document as received
 
 -- One row per import run (file or Search API sync); `rejected` is [[label, reason], …].
 CREATE TABLE import_reports (

@@ -39,6 +39,8 @@ class FakeSearchApi:
         self.requests: list[dict[str, Any]] = []
         self._runner: web.AppRunner | None = None
         self.url = ""
+        self._indexed: tuple[int, ...] = ()
+        self._index: list[str] = []
 
     async def start(self) -> FakeSearchApi:
         app = web.Application()
@@ -55,6 +57,15 @@ class FakeSearchApi:
     async def stop(self) -> None:
         if self._runner is not None:
             await self._runner.cleanup()
+
+    def _postcodes(self) -> list[str]:
+        """Each document's postal code, as an index would keep it (recomputed on change)."""
+        key = tuple(map(id, self.documents))
+        if key != self._indexed:
+            places = {d["@id"]: d for d in self.documents if d.get("@type") == "Place"}
+            self._index = [postcode_of(d, places) for d in self.documents]
+            self._indexed = key
+        return self._index
 
     async def offers(self, request: web.Request) -> web.Response:
         query = request.query
@@ -74,16 +85,15 @@ class FakeSearchApi:
         start, limit = int(query.get("start", 0)), int(query.get("limit", 30))
         if not 0 <= start <= 10_000 or not 0 <= limit <= 2000:
             return web.json_response({"title": "Not Found", "status": 404}, status=404)
-        places = {d["@id"]: d for d in self.documents if d.get("@type") == "Place"}
+        postcodes = self._postcodes()
+        wanted_postcode, wanted_id = query.get("postalCode"), query.get("id")
+        modes = set(query.getall("attendanceMode", []))
         found = [
             d
-            for d in self.documents
-            if ("postalCode" not in query or postcode_of(d, places) == query["postalCode"])
-            and ("id" not in query or d["@id"].rsplit("/", 1)[-1] == query["id"])
-            and (
-                not query.getall("attendanceMode", [])
-                or d.get("attendanceMode", "offline") in query.getall("attendanceMode")
-            )
+            for d, postcode in zip(self.documents, postcodes, strict=True)
+            if (wanted_postcode is None or postcode == wanted_postcode)
+            and (wanted_id is None or d["@id"].rsplit("/", 1)[-1] == wanted_id)
+            and (not modes or d.get("attendanceMode", "offline") in modes)
         ]
         page = found[start : start + limit]
         if fault in ("empty", "truncated", "links") and page:  # waits for a page with items

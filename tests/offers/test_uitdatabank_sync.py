@@ -146,3 +146,21 @@ def test_places_named_only_by_id_are_fetched_too() -> None:
     members = [yoga(), concert()]  # yoga's location is only {"@id": …}; the concert embeds it
     assert linked_places(members) == [PLACE_ID]
     assert linked_places([*members, place()]) == []
+
+
+async def test_an_offer_that_comes_back_is_active_again_and_staff_choices_stay(
+    db: Database, api: FakeSearchApi, client: SearchClient
+) -> None:
+    await sync_network(db, client, "Gent")
+    gone = api.documents.pop()
+    assert (await sync_network(db, client, "Gent")).deactivated == 1
+    api.documents.append(gone)  # the very same document: read again, not skipped
+    back = await sync_network(db, client, "Gent")
+    assert (back.new, back.updated, back.unchanged, back.deactivated) == (0, 1, 4, 0)
+    assert [active for *_, active in await catalogue(db)] == [True] * 5
+    async with db.transaction() as tx:
+        first = (await store.list_offers(tx))[0]
+        await store.set_offer_active(tx, first.id, False, datetime(2026, 12, 1, tzinfo=UTC))
+    again = await sync_network(db, client, "Gent")
+    assert (again.updated, again.unchanged, again.deactivated) == (0, 5, 0)
+    assert sorted(active for *_, active in await catalogue(db)) == [False, True, True, True, True]
