@@ -4,12 +4,16 @@ search.json and pagination docs) serving documents built from publiq's read exam
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot.scheduler import SYNC_CRON, scheduler_for
+from bot.settings import Settings
 from bot.uitdatabank import SearchClient, SearchError, linked_places, sync_network
 from storage import offers as store
 from storage.db import Database
@@ -164,3 +168,26 @@ async def test_an_offer_that_comes_back_is_active_again_and_staff_choices_stay(
     again = await sync_network(db, client, "Gent")
     assert (again.updated, again.unchanged, again.deactivated) == (0, 5, 0)
     assert sorted(active for *_, active in await catalogue(db)) == [False, True, True, True, True]
+
+
+async def test_daily_job_syncs_every_network_and_never_logs_the_client_id(
+    db: Database, api: FakeSearchApi, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    settings = Settings(
+        database_path=tmp_path / "unused.sqlite3",
+        uitdatabank_search_url=api.url,
+        uitdatabank_client_id=CLIENT_ID,  # type: ignore[arg-type]
+    )
+    assert CLIENT_ID not in repr(settings)
+    scheduler = scheduler_for(db, settings, lambda: None)
+    assert scheduler.jobs["uitdatabank-sync"][0] == SYNC_CRON
+    await scheduler.run_job("uitdatabank-sync", scheduler.jobs["uitdatabank-sync"][1])
+    assert len(await catalogue(db)) == 5  # Gent; Westhoek and Waasland got nothing: kept
+    async with db.transaction() as tx:
+        runs = await import_runs(tx, None, LONG_AGO)
+    assert sorted(r.outcome for r in runs) == ["done", "failed", "failed"]
+    assert "UiTdatabank sync of Westhoek failed, catalogue kept" in caplog.text
+    assert CLIENT_ID not in caplog.text
+    without = Settings(database_path=tmp_path / "unused.sqlite3")
+    assert scheduler_for(db, without, lambda: None).jobs == {}
