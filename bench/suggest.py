@@ -134,7 +134,7 @@ def write_jsonld(rows: list[dict[str, object]], path: Path) -> None:
 def jsonld_members(rows: list[dict[str, object]]) -> list[dict[str, object]]:
     """UiTdatabank events in the shape of publiq's read examples (event-with-read-example)."""
     members = []
-    for r in rows:
+    for n, r in enumerate(rows):
         place: Place = r["place"]  # type: ignore[assignment]
         provider = str(r["provider"])
         item: dict[str, object] = {
@@ -166,6 +166,7 @@ def jsonld_members(rows: list[dict[str, object]]) -> list[dict[str, object]]:
             "labels": [LEVEL_LABELS[int(r["level"]) - 1]] + (["UiTPAS"] if r["uitpas"] else []),  # type: ignore[call-overload]
             "typicalAgeRange": "-" if r["children"] else "18-",
             "workflowStatus": "APPROVED",
+            "created": (datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=n)).isoformat(),
         }
         if r["weekly"]:
             item["calendarType"] = "periodic"

@@ -50,6 +50,7 @@ class SearchClient:
     timeout: float = 30.0
     sleep: Sleep = asyncio.sleep
     page: int = PAGE
+    window: int = WINDOW
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SearchClient:
@@ -97,27 +98,48 @@ class SearchClient:
         raise SearchError(f"{problem}, {TRIES} times")
 
     async def query(self, http: httpx.AsyncClient, filters: dict[str, Any]) -> list[Any]:
-        """Every member of one query, page by page; SearchError when incomplete."""
+        """Every member of one query, oldest first. A result bigger than the 10,000-result
+        window is split: the next part asks from the creation time of the last item received
+        (`createdFrom` is inclusive; items seen twice are told apart by @id)."""
+        found: dict[str, Any] = {}
+        since: str | None = None
+        while True:
+            part = {**filters, "sort[created]": "asc"}
+            if since is not None:
+                part["createdFrom"] = since
+            members, total = await self._window(http, part)
+            for member in members:
+                found.setdefault(str(member.get("@id")), member)
+            if len(members) >= total:
+                return list(found.values())
+            last = members[-1].get("created") if members else None
+            if not isinstance(last, str) or last == since:
+                raise SearchError(f"too many results to page through for {filters}")
+            since = last
+
+    async def _window(
+        self, http: httpx.AsyncClient, filters: dict[str, Any]
+    ) -> tuple[list[Any], int]:
+        """(members, totalItems) of one query, page by page up to the window; SearchError
+        when an answer is incomplete."""
         members: list[Any] = []
         start, total = 0, None
-        while total is None or start < total:
+        while total is None or start < min(total, self.window):
             params = {**filters, "embed": "true", "embedUitpasPrices": "true"}
             body = await self._page(http, {**params, "start": start, "limit": self.page})
             total = int(body.get("totalItems") or 0)
-            if total > WINDOW:
-                raise SearchError(f"more than {WINDOW} results for {filters}")
             page = body["member"]
             if not page and start < total:
                 raise SearchError(f"page at {start} of {total} is empty (truncated answer)")
-            if any(isinstance(m, dict) and set(m) <= {"@id", "@type"} for m in page):
+            if any(not isinstance(m, dict) or set(m) <= {"@id", "@type"} for m in page):
                 raise SearchError("the answer holds only links: embed=true was not honoured")
             members += page
             start += len(page)
-        return members
+        return members, total
 
     async def offers_for(self, postcodes: list[str]) -> list[Any]:
-        """The network's offers: one query per postal code and attendance mode (each stays
-        well inside the 10,000-result window), duplicates removed."""
+        """The network's offers: one query per postal code and attendance mode, duplicates
+        removed, and the places that locations name only by @id."""
         headers = self.headers()
         seen: dict[str, Any] = {}
         async with httpx.AsyncClient(headers=headers, timeout=self.timeout) as http:
@@ -126,8 +148,7 @@ class SearchClient:
                     for item in await self.query(
                         http, {"postalCode": postcode, "attendanceMode": mode}
                     ):
-                        key = str(item.get("@id")) if isinstance(item, dict) else repr(item)
-                        seen.setdefault(key, item)
+                        seen.setdefault(str(item.get("@id")), item)
             for place_id in linked_places(list(seen.values())):
                 for item in await self.query(http, {"id": place_id}):
                     seen.setdefault(str(item.get("@id")), item)

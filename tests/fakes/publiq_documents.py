@@ -52,6 +52,7 @@ def place(uuid: str = PLACE_ID, **overrides: Any) -> dict[str, Any]:
         "sameAs": [f"http://www.uitinvlaanderen.be/agenda/e/test-place/{uuid}"],
         "terms": [{"id": "0.14.0.0.0", "label": "Monument", "domain": "eventtype"}],
         "workflowStatus": "APPROVED",
+        "created": "2021-05-17T22:00:00+00:00",
         "typicalAgeRange": "6-12",
         "description": {"nl": "Nederlandse beschrijving", "fr": "Description français"},
         "priceInfo": [
@@ -114,6 +115,7 @@ def concert(uuid: str = "1f0a4c7e-2b3d-4e5f-8a9b-0c1d2e3f4a5b", **overrides: Any
         "sameAs": [f"http://www.uitinvlaanderen.be/agenda/e/test-event/{uuid}"],
         "terms": [{"id": "0.50.4.0.0", "label": "Concert", "domain": "eventtype"}],
         "workflowStatus": "APPROVED",
+        "created": "2021-05-17T22:00:00+00:00",
         "audience": {"audienceType": "everyone"},
         "typicalAgeRange": "6-12",
         "description": {"nl": "Nederlandse beschrijving", "fr": "Description français"},
@@ -153,6 +155,7 @@ def yoga(uuid: str = "92c04395-579d-41a6-84ee-570efb5398c4", **overrides: Any) -
         "organizer": {"@id": f"{IO}/organizers/c76db023-ef6d-49d9-8d15-5ddc3e6eb0a9"},
         "terms": [{"id": "0.54.0.0.0", "label": "Yoga", "domain": "eventtype"}],
         "workflowStatus": "APPROVED",
+        "created": "2021-05-17T22:00:00+00:00",
     }
     document.update(overrides)
     return document
@@ -188,6 +191,7 @@ def acrobatics(
         "status": {"type": "Available"},
         "bookingAvailability": {"type": "Available"},
         "workflowStatus": "APPROVED",
+        "created": "2021-05-17T22:00:00+00:00",
     }
     document.update(overrides)
     return document

@@ -4,15 +4,16 @@ It follows publiq's published spec (cultuurnet/apidocs, projects/uitdatabank/ref
 search.json and docs/search-api/pagination.md, authentication.md): `GET /offers/` answers a
 Hydra `PagedCollection` (`itemsPerPage`, `totalItems`, `member`); `start` (≤ 10000) and
 `limit` (≤ 2000) page it; without `embed=true` members are only `{"@id", "@type"}`; a request
-without the right `x-client-id` (or `x-api-key`) gets 401. `postalCode`, `id` and
-`attendanceMode` filter. Faults can be queued: 429, 500, an empty page, a truncated body,
-or links only.
+without the right `x-client-id` (or `x-api-key`) gets 401. `postalCode`, `id`,
+`attendanceMode`, `createdFrom` (inclusive) and `sort[created]=asc` are honoured. Faults can
+be queued: 429, 500, an empty page, a truncated body, or links only.
 """
 
 from __future__ import annotations
 
 import json
 from collections import deque
+from datetime import datetime
 from typing import Any
 
 from aiohttp import web
@@ -39,6 +40,7 @@ class FakeSearchApi:
         self.requests: list[dict[str, Any]] = []
         self._runner: web.AppRunner | None = None
         self.url = ""
+        self.max_start = 10_000  # publiq: "start" should be between 0 and 10000
         self._indexed: tuple[int, ...] = ()
         self._index: list[str] = []
 
@@ -83,7 +85,7 @@ class FakeSearchApi:
         if fault == "500":
             return web.json_response({"status": 500}, status=500)
         start, limit = int(query.get("start", 0)), int(query.get("limit", 30))
-        if not 0 <= start <= 10_000 or not 0 <= limit <= 2000:
+        if not 0 <= start <= self.max_start or not 0 <= limit <= 2000:
             return web.json_response({"title": "Not Found", "status": 404}, status=404)
         postcodes = self._postcodes()
         wanted_postcode, wanted_id = query.get("postalCode"), query.get("id")
@@ -95,6 +97,11 @@ class FakeSearchApi:
             and (wanted_id is None or d["@id"].rsplit("/", 1)[-1] == wanted_id)
             and (not modes or d.get("attendanceMode", "offline") in modes)
         ]
+        if "createdFrom" in query:
+            since = datetime.fromisoformat(query["createdFrom"])
+            found = [d for d in found if datetime.fromisoformat(d["created"]) >= since]
+        if query.get("sort[created]") == "asc":
+            found.sort(key=lambda d: datetime.fromisoformat(d["created"]))
         page = found[start : start + limit]
         if fault in ("empty", "truncated", "links") and page:  # waits for a page with items
             self.faults.popleft()

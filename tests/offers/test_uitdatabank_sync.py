@@ -191,3 +191,28 @@ async def test_daily_job_syncs_every_network_and_never_logs_the_client_id(
     assert CLIENT_ID not in caplog.text
     without = Settings(database_path=tmp_path / "unused.sqlite3")
     assert scheduler_for(db, without, lambda: None).jobs == {}
+
+
+async def test_a_result_bigger_than_the_window_is_split_by_creation_time(
+    db: Database, api: FakeSearchApi, client: SearchClient
+) -> None:
+    api.documents = [
+        concert(
+            uuid=f"00000000-0000-4000-8000-{n:012d}", created=f"2026-01-{n + 1:02d}T10:00:00+00:00"
+        )
+        for n in range(10)
+    ]
+    api.max_start = client.window = 4  # publiq's window is 10,000; the same rule, smaller
+    report = await sync_network(db, client, "Gent")
+    assert report.new == 10
+    asked = [r["query"] for r in api.requests if r["query"].get("postalCode") == "9000"]
+    assert {q["sort[created]"] for q in asked} == {"asc"}
+    assert max(int(q["start"]) for q in asked) <= 4
+    assert "2026-01-04T10:00:00+00:00" in {q.get("createdFrom") for q in asked}
+    # When every item has the same creation time, the split cannot move on: nothing changes.
+    for document in api.documents:
+        document["created"] = "2026-02-01T10:00:00+00:00"
+        document["name"] = {"nl": "Anders"}
+    with pytest.raises(SearchError, match="too many results"):
+        await sync_network(db, client, "Gent")
+    assert {title for _, title, _ in await catalogue(db)} == {"Nederlandse naam"}
