@@ -363,7 +363,9 @@ def document_hash(item: dict[str, Any], places: dict[str, dict[str, Any]], today
     from a birthdate range move on)."""
     location = item.get("location")
     linked = places.get(uuid_of(location)) if isinstance(location, dict) else None
-    blob = json.dumps([item, linked, today.year], sort_keys=True, separators=(",", ":"))
+    # Keys in the order received: the same API writes a document the same way; if it did not,
+    # the document is only read again, never missed.
+    blob = json.dumps([item, linked, today.year], ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha1(blob.encode()).hexdigest()[:20]
 
 
