@@ -14,9 +14,8 @@ import hashlib
 import html
 import json
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from handlers.common import int_arg
 from handlers.offers.import_rows import (
@@ -39,19 +38,15 @@ from handlers.offers.import_rows import (
     taal_level,
     taal_level_of,
 )
+from handlers.offers.uitdatabank_calendar import STATUS, TZ, is_open, schedule_of
 from handlers.offers.uitdatabank_terms import kind_and_interests
-from handlers.schedule import DAYS, day_index
 
-TZ = ZoneInfo("Europe/Brussels")
-MAX_DAYS = 62  # a multi-day session is spread over at most this many days
 _GONE = {
     "DELETED": "deleted in UiTdatabank",
     "REJECTED": "rejected by UiTdatabank",
     "DRAFT": "a draft, not published yet",
 }
-_STATUS = {"Unavailable": "cancelled", "TemporarilyUnavailable": "postponed or closed for now"}
 _AUDIENCE = {"members": "for members only", "education": "for schools only"}
-_TIME = re.compile(r"^(\d?\d):(\d\d)$")
 # Fields the UiTdatabank export keeps only when ticked; missing from every item → one warning.
 EXPORT_FIELDS = {
     "labels": "labels (taaliconen, UiTPAS): Dutch level 3 assumed",
@@ -86,77 +81,6 @@ def uuid_of(document: dict[str, Any]) -> str:
 
 def is_place(document: dict[str, Any]) -> bool:
     return document.get("@type") == "Place" or "/places/" in str(document.get("@id") or "")
-
-
-def hhmm(text: object) -> str | None:
-    """'9:00' or '09:00' → '09:00'; None for anything else."""
-    match = _TIME.match(str(text or "").strip())
-    if not match or int(match[1]) > 23 or int(match[2]) > 59:
-        return None
-    return f"{int(match[1]):02d}:{match[2]}"
-
-
-def _local(value: str) -> datetime:
-    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return moment.astimezone(TZ) if moment.tzinfo else moment.replace(tzinfo=TZ)
-
-
-def _open(document: dict[str, Any]) -> bool:
-    """Not cancelled or postponed and not fully booked."""
-    status = (document.get("status") or {}).get("type")
-    booking = document.get("bookingAvailability") or {}
-    return (
-        status not in _STATUS
-        and booking.get("type") != "Unavailable"
-        and booking.get("remainingCapacity") != 0
-    )
-
-
-def session_days(begin: datetime, finish: datetime) -> list[dict[str, str]]:
-    """A session from `begin` to `finish`; over several days (a Monday–Friday camp), one a day
-    at the same hours, or until midnight when the end time is not after the start time."""
-    opens = f"{begin.hour:02d}:{begin.minute:02d}"
-    stop = f"{finish.hour:02d}:{finish.minute:02d}"
-    if stop <= opens:
-        stop = "23:59"
-    days = min((finish.date() - begin.date()).days, MAX_DAYS - 1)
-    return [
-        {"date": (begin.date() + timedelta(days=n)).isoformat(), "start": opens, "end": stop}
-        for n in range(max(days, 0) + 1)
-    ]
-
-
-def schedule_of(item: dict[str, Any]) -> tuple[dict[str, Any], date | None, date | None]:
-    """(schedule, active_from, active_until) from calendarType, subEvent and openingHours.
-
-    Sessions that are cancelled, postponed or fully booked are left out; RowError when that
-    leaves nothing of a dated event."""
-    calendar = item.get("calendarType")
-    start, end = item.get("startDate"), item.get("endDate")
-    active_from = _local(start).date() if isinstance(start, str) else None
-    active_until = _local(end).date() if isinstance(end, str) else None
-    weekly: list[dict[str, str]] = []
-    dates: list[dict[str, str]] = []
-    if calendar in ("single", "multiple"):
-        events = item.get("subEvent") or [{"startDate": start, "endDate": end}]
-        for event in events:
-            if not isinstance(event, dict) or not isinstance(event.get("startDate"), str):
-                continue
-            if _open(event):
-                begin = _local(event["startDate"])
-                dates += session_days(begin, _local(event.get("endDate") or event["startDate"]))
-        if not dates:
-            raise RowError("every session is cancelled, postponed or fully booked")
-    for hours in item.get("openingHours") or []:
-        opens, closes = hhmm(hours.get("opens")), hhmm(hours.get("closes"))
-        if opens is None or closes is None or closes <= opens:
-            continue
-        for name in hours.get("dayOfWeek") or []:
-            day = day_index(str(name))
-            if day is not None:
-                weekly.append({"day": DAYS[day], "start": opens, "end": closes})
-    dates.sort(key=lambda d: (d["date"], d["start"]))
-    return {"weekly": weekly, "dates": dates}, active_from, active_until
 
 
 def children_welcome(item: dict[str, Any], labels: list[str], today: date) -> bool:
@@ -242,14 +166,14 @@ def jsonld_record(index: int, item: Any, places: dict[str, dict[str, Any]], toda
     if workflow in _GONE:
         raise RowError(_GONE[workflow])
     status = (item.get("status") or {}).get("type")
-    if status in _STATUS:
-        raise RowError(_STATUS[status])
+    if status in STATUS:
+        raise RowError(STATUS[status])
     audience = (item.get("audience") or {}).get("audienceType")
     if audience in _AUDIENCE:
         raise RowError(_AUDIENCE[audience])
     if item.get("attendanceMode") == "online":
         raise RowError("online only")
-    if not _open(item):
+    if not is_open(item):
         raise RowError("fully booked")
     main = item.get("mainLanguage") if isinstance(item.get("mainLanguage"), str) else None
     title = clean(strip_html(text_of(item.get("name"), "nl", main)), MAX_TITLE, "name")

@@ -253,12 +253,13 @@ def test_uitpas_from_price_category_and_paspartoe_label_not_an_invented_field() 
 def test_one_warning_per_field_the_export_left_out() -> None:
     bare = [
         {k: v for k, v in concert(uuid=f"00000000-0000-4000-8000-00000000000{n}").items()
-         if k not in ("labels", "hiddenLabels", "priceInfo")}
+         if k not in ("labels", "hiddenLabels", "priceInfo", "organizer")}
         for n in range(3)
     ]  # fmt: skip
     _, warnings = read_documents(bare, today=TODAY)
     assert warnings == [
         "no item has labels (taaliconen, UiTPAS): Dutch level 3 assumed; tick it when exporting",
+        "no item has organizer: no organisation to tell; tick it when exporting",
         "no item has priceInfo: cost unknown; tick it when exporting",
     ]
     assert read_documents([concert()], today=TODAY)[1] == []
