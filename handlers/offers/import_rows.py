@@ -33,7 +33,7 @@ LON_RANGE = (2.4, 6.5)
 DEFAULT_JSONLD_DUTCH = 3
 CHILD_AGE = 12  # an age range starting at or below this welcomes children
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _TELEGRAM = re.compile(r"^@?[A-Za-z][A-Za-z0-9_]{4,31}$")
 _NUMBER_WORDS = {"een": 1, "eén": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4}
 OTHER_LOCALES = tuple(locale for locale in LOCALES if locale != "nl")
@@ -204,7 +204,7 @@ def check_postcode(text: str) -> str:
 
 def provider_record(name: str, email: str, phone: str, telegram: str) -> dict[str, Any] | None:
     name, email, phone, telegram = (clean(v) for v in (name, email, phone, telegram))
-    if email and not _EMAIL.match(email):
+    if email and not EMAIL.match(email):
         raise RowError(f"provider e-mail {email!r} is not an address")
     if telegram and not _TELEGRAM.match(telegram):
         raise RowError(f"provider Telegram {telegram!r} is not a @username")

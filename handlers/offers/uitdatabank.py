@@ -21,6 +21,7 @@ from handlers.common import int_arg
 from handlers.offers.import_rows import (
     CHILD_AGE,
     DEFAULT_JSONLD_DUTCH,
+    EMAIL,
     MAX_DESCRIPTION,
     MAX_ROWS,
     MAX_TITLE,
@@ -107,13 +108,20 @@ def _first(value: object) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def _email(value: object) -> str:
+    """The first e-mail address that looks like one; a malformed one is left out, not fatal."""
+    values = value if isinstance(value, list) else [value]
+    return next((v.strip() for v in values if isinstance(v, str) and EMAIL.match(v.strip())), "")
+
+
 def contact_of(item: dict[str, Any], organizer: dict[str, Any]) -> dict[str, str | None]:
     """E-mail, phone and web address: bookingInfo, then the event's contactPoint, then the
     organizer's contactPoint (each field on its own)."""
     sources = [item.get("bookingInfo"), item.get("contactPoint"), organizer.get("contactPoint")]
     found: dict[str, str | None] = {}
     for key in ("email", "phone", "url"):
-        values = (_first(s.get(key)) for s in sources if isinstance(s, dict))
+        read = _email if key == "email" else _first
+        values = (read(s.get(key)) for s in sources if isinstance(s, dict))
         found[key] = next((v for v in values if v), None)
     return found
 
@@ -176,7 +184,7 @@ def jsonld_record(index: int, item: Any, places: dict[str, dict[str, Any]], toda
     if not is_open(item):
         raise RowError("fully booked")
     main = item.get("mainLanguage") if isinstance(item.get("mainLanguage"), str) else None
-    title = clean(strip_html(text_of(item.get("name"), "nl", main)), MAX_TITLE, "name")
+    title = clean(strip_html(text_of(item.get("name"), "nl", main)))[:MAX_TITLE]
     if not title:
         raise RowError("no name in Dutch or in its main language")
     description = strip_html(text_of(item.get("description"), "nl", main))[:MAX_DESCRIPTION]
@@ -212,9 +220,9 @@ def jsonld_record(index: int, item: Any, places: dict[str, dict[str, Any]], toda
         organizer["contactPoint"] if isinstance(organizer.get("contactPoint"), dict) else {}
     )
     provider = provider_record(
-        clean(text_of(organizer.get("name"), "nl", organizer.get("mainLanguage"))),
-        _first(own.get("email")) or _first(organizer.get("email")) or contact["email"] or "",
-        _first(own.get("phone")) or _first(organizer.get("phone")) or contact["phone"] or "",
+        clean(text_of(organizer.get("name"), "nl", organizer.get("mainLanguage")))[:200],
+        _email(own.get("email")) or _email(organizer.get("email")) or contact["email"] or "",
+        (_first(own.get("phone")) or _first(organizer.get("phone")) or contact["phone"] or "")[:40],
         "",
     )  # fmt: skip
     same_as = [u for u in item.get("sameAs") or [] if isinstance(u, str)]
@@ -228,9 +236,9 @@ def jsonld_record(index: int, item: Any, places: dict[str, dict[str, Any]], toda
         "translations": translations,
         "kind": kind,
         "interests": interests,
-        "address": clean(address.get("streetAddress"), 200, "streetAddress") or None,
+        "address": clean(address.get("streetAddress"))[:200] or None,
         "postcode": postcode,
-        "municipality": clean(address.get("addressLocality"), 100) or None,
+        "municipality": clean(address.get("addressLocality"))[:100] or None,
         "latitude": latitude,
         "longitude": longitude,
         "schedule": schedule,

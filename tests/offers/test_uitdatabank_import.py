@@ -275,3 +275,12 @@ async def test_import_keeps_venue_contact_and_leaves_a_report(db: Database) -> N
     assert show.title_nl == "Nederlandse naam" and show.venue == "Nederlandse naam"
     assert (show.contact_email, show.contact_phone) == ("tickets@example.org", "016/445566")
     assert [(r.source, r.new, r.outcome) for r in runs] == [("uitdatabank", 4, "done")]
+
+
+def test_odd_but_harmless_values_do_not_refuse_an_offer() -> None:
+    messy = organizer(contactPoint={"email": ["info at example"], "phone": ["0" * 60]})
+    [record] = read(concert(organizer=messy, name={"nl": "Lang " * 60}))
+    assert isinstance(record, Record) and record.provider is not None
+    assert record.provider["email"] == "tickets@example.org"  # the malformed one is left out
+    assert len(record.provider["phone"]) == 40
+    assert len(record.fields["title_nl"]) == 200
