@@ -226,7 +226,8 @@ def jsonld_record(index: int, item: Any, places: dict[str, dict[str, Any]], toda
         "",
     )  # fmt: skip
     same_as = [u for u in item.get("sameAs") or [] if isinstance(u, str)]
-    links = sorted((u for u in same_as if re.match(r"^https?://\S+$", u)), key=lambda u: u[:5])
+    links = [u for u in same_as if re.match(r"^https?://\S+$", u)]
+    url = next((u for u in links if u.startswith("https://")), links[0] if links else None)
     booking = item.get("bookingAvailability") or {}
     remaining = booking.get("remainingCapacity")
     venue = strip_html(text_of(place.get("name"), "nl", place.get("mainLanguage") or main))
@@ -247,7 +248,7 @@ def jsonld_record(index: int, item: Any, places: dict[str, dict[str, Any]], toda
         "cost": cost,
         "uitpas": uitpas_of(labels, prices),
         "capacity": None,
-        "url": links[-1] if links else None,  # https:// sorts after http://
+        "url": url,  # https:// when there is one, else http:// (UiTinVlaanderen's are)
         "active_from": active_from,
         "active_until": active_until,
         "venue": clean(venue)[:200] or None,
