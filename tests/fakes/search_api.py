@@ -5,8 +5,9 @@ search.json and docs/search-api/pagination.md, authentication.md): `GET /offers/
 Hydra `PagedCollection` (`itemsPerPage`, `totalItems`, `member`); `start` (≤ 10000) and
 `limit` (≤ 2000) page it; without `embed=true` members are only `{"@id", "@type"}`; a request
 without the right `x-client-id` (or `x-api-key`) gets 401. `postalCode`, `id`,
-`attendanceMode`, `createdFrom` (inclusive) and `sort[created]=asc` are honoured. Faults can
-be queued: 429, 500, an empty page, a truncated body, or links only.
+`attendanceMode`, `createdFrom` (inclusive) and `sort[created]=asc` are honoured, after
+the default filters (published, for everyone). Faults can be queued: 429, 500, an empty
+page, a truncated body, or links only.
 """
 
 from __future__ import annotations
@@ -31,6 +32,14 @@ def postcode_of(document: dict[str, Any], places: dict[str, dict[str, Any]]) -> 
         if isinstance(value, dict) and value.get("postalCode"):
             return str(value["postalCode"])
     return ""
+
+
+def default_filters(document: dict[str, Any]) -> bool:
+    """publiq's default filters (docs/search-api/filters/default-filters.md): published
+    (APPROVED or READY_FOR_VALIDATION) and for everyone."""
+    audience = (document.get("audience") or {}).get("audienceType", "everyone")
+    published = document.get("workflowStatus") in ("APPROVED", "READY_FOR_VALIDATION")
+    return published and audience == "everyone"
 
 
 class FakeSearchApi:
@@ -96,6 +105,7 @@ class FakeSearchApi:
             if (wanted_postcode is None or postcode == wanted_postcode)
             and (wanted_id is None or d["@id"].rsplit("/", 1)[-1] == wanted_id)
             and (not modes or d.get("attendanceMode", "offline") in modes)
+            and default_filters(d)
         ]
         if "createdFrom" in query:
             since = datetime.fromisoformat(query["createdFrom"])
