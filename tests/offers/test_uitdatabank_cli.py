@@ -74,3 +74,16 @@ def test_fetch_dry_run_then_for_real(
     assert "a-wrong-secret-id" not in captured.err + captured.out
     assert main(["offers", "fetch", "--network", "Nowhere"]) == 2
     assert "unknown network" in capsys.readouterr().err
+
+
+def test_fetch_without_credentials_says_what_to_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "cli.sqlite3"))
+    monkeypatch.setenv("DEMO_DATA", "false")
+    monkeypatch.delenv("UITDATABANK_CLIENT_ID", raising=False)
+    monkeypatch.delenv("UITDATABANK_API_KEY", raising=False)
+    monkeypatch.setenv("UITDATABANK_SEARCH_URL", "http://127.0.0.1:9")  # never reached
+    assert main(["offers", "fetch", "--network", "Gent"]) == 2
+    assert "set UITDATABANK_CLIENT_ID" in capsys.readouterr().err
