@@ -1,6 +1,7 @@
 """`python -m bot offers …`: the offer catalog for staff on the command line.
 
 offers import FILE [--network NAME] [--format csv|jsonld] [--source S] [--partial]
+offers fetch --network NAME [--dry-run]
 offers list [--network NAME] [--kind KIND] [--all]
 offers show ID
 offers deactivate ID | offers activate ID
@@ -19,6 +20,7 @@ from datetime import timedelta
 
 from bot.app import open_store
 from bot.settings import Settings
+from bot.uitdatabank import SearchClient, SearchError, sync_network
 from handlers.offers.catalog_import import ImportFileError, import_file
 from handlers.schedule import next_sessions
 from handlers.vocab import KINDS
@@ -47,6 +49,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="do not deactivate offers of this source missing from the file",
     )
     imp.set_defaults(func=_sync(import_command))
+
+    fetch = sub.add_parser("fetch", help="sync a network's offers from the UiTdatabank Search API")
+    fetch.add_argument("--network", required=True)
+    fetch.add_argument(
+        "--dry-run", action="store_true", help="show what would change; change nothing"
+    )
+    fetch.set_defaults(func=_sync(fetch_command))
 
     lst = sub.add_parser("list", help="list offers")
     lst.add_argument("--network")
@@ -126,6 +135,16 @@ async def import_command(args: argparse.Namespace, _settings: Settings, db: Data
     return 0
 
 
+async def fetch_command(args: argparse.Namespace, settings: Settings, db: Database) -> int:
+    client = SearchClient.from_settings(settings)
+    try:
+        report = await sync_network(db, client, args.network, dry_run=args.dry_run)
+    except (SearchError, ImportFileError) as error:
+        return fail(f"{error}; nothing changed")
+    print(("dry run, nothing changed: " if args.dry_run else "") + report.summary())
+    return 0
+
+
 async def list_command(args: argparse.Namespace, _settings: Settings, db: Database) -> int:
     async with db.transaction() as tx:
         network_id = await _network_id(tx, args.network)
@@ -154,6 +173,7 @@ async def show_command(args: argparse.Namespace, settings: Settings, db: Databas
         provider = await store.get_provider(tx, offer.provider_id) if offer.provider_id else None
         network = await get_network(tx, offer.network_id) if offer.network_id else None
     sessions = next_sessions(offer, utcnow(), settings.tz, limit=3)
+    contacts = (offer.contact_email, offer.contact_phone, offer.contact_url)
     places = "no limit" if offer.capacity is None else f"{offer.places_left} of {offer.capacity}"
     lines = [
         f"#{offer.id} {offer.title_nl}",
@@ -162,8 +182,10 @@ async def show_command(args: argparse.Namespace, settings: Settings, db: Databas
         f"  state        {'active' if offer.active else 'inactive'}"
         + (f" ({offer.deactivated_by})" if offer.deactivated_by else ""),
         f"  kind         {offer.kind}; interests {', '.join(offer.interests) or '-'}",
-        f"  where        {offer.address or ''}, {offer.postcode} {offer.municipality or ''} "
+        f"  where        {offer.venue + ', ' if offer.venue else ''}{offer.address or ''}, "
+        f"{offer.postcode} {offer.municipality or ''} "
         f"({offer.latitude:.5f}, {offer.longitude:.5f})",
+        f"  contact      {' · '.join(filter(None, contacts)) or '-'}",
         f"  Dutch level  {offer.dutch_level}",
         f"  children     {'welcome' if offer.children_welcome else 'no'}",
         f"  cost         {offer.cost}{' (UiTPAS)' if offer.uitpas else ''}",

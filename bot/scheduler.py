@@ -22,7 +22,7 @@ import contextlib
 import fcntl
 import logging
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.app import handler_config
 from bot.settings import Settings
+from bot.uitdatabank import sync_all
 from handlers.context import Config
 from handlers.features import TICKS
 from handlers.ticks import Tick
@@ -48,6 +49,9 @@ from storage.clock import utcnow
 from storage.db import Database
 
 log = logging.getLogger(__name__)
+
+SYNC_CRON = {"hour": "6", "minute": "30"}  # the daily UiTdatabank sync, before people wake
+
 
 def default_ticks() -> list[Tick]:
     return list(TICKS)
@@ -102,6 +106,7 @@ class Scheduler:
         clock: Callable[[], datetime] = utcnow,
         on_queued: Callable[[], None] | None = None,
         lock_path: Path | None = None,
+        jobs: dict[str, tuple[dict[str, str], Callable[[], Awaitable[object]]]] | None = None,
     ) -> None:
         self.db = db
         self.config = config
@@ -109,6 +114,7 @@ class Scheduler:
         self.clock = clock
         self.on_queued = on_queued  # e.g. wake the outbox sender
         self.lock_path = lock_path
+        self.jobs = jobs or {}  # name → (cron, work): network I/O outside any transaction
         self._lock_fd: int | None = None
         self._aps: _ClockedScheduler | None = None
         self._submitted = 0
@@ -140,6 +146,12 @@ class Scheduler:
                 misfire_grace_time=None,  # late is fine: ticks read what is due from the store
                 replace_existing=True,
             )
+        for name, (cron, work) in self.jobs.items():
+            aps.add_job(
+                self.run_job, CronTrigger(timezone=self.config.tz, **cron), args=(name, work),
+                id=name, name=name, coalesce=True, max_instances=1, misfire_grace_time=None,
+                replace_existing=True,
+            )  # fmt: skip
         aps.add_listener(
             self._on_event,
             EVENT_JOB_SUBMITTED
@@ -201,6 +213,12 @@ class Scheduler:
                 self.on_queued()
         return queued
 
+    async def run_job(self, name: str, work: Callable[[], Awaitable[object]]) -> None:
+        try:
+            await work()
+        except Exception:
+            log.exception("job %s failed", name)
+
     async def run_all(self) -> int:
         """Run every tick once (catching up after a restart); idempotent like each tick."""
         return sum([await self.run_tick(name) for name in self.ticks])
@@ -253,9 +271,13 @@ def lock_path_for(database_path: Path) -> Path:
 
 def scheduler_for(db: Database, settings: Settings, on_queued: Callable[[], None]) -> Scheduler:
     """The process's scheduler: real clock, `handlers.features.TICKS`, one owner per database."""
+    jobs: dict[str, tuple[dict[str, str], Callable[[], Awaitable[object]]]] = {}
+    if settings.uitdatabank_client_id or settings.uitdatabank_api_key:
+        jobs["uitdatabank-sync"] = (SYNC_CRON, lambda: sync_all(db, settings))
     return Scheduler(
         db,
         handler_config(settings),
         on_queued=on_queued,
         lock_path=lock_path_for(settings.database_path),
+        jobs=jobs,
     )

@@ -50,12 +50,18 @@ class Settings(BaseSettings):
     imap_password: SecretStr | None = None
     imap_security: Literal["tls", "starttls", "none"] = "tls"
 
+    uitdatabank_search_url: str = "https://search.uitdatabank.be"
+    uitdatabank_client_id: SecretStr | None = None
+    uitdatabank_api_key: SecretStr | None = None  # legacy; the client id is preferred
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
 
-    @field_validator("telegram_bot_token", mode="before")
+    @field_validator(
+        "telegram_bot_token", "uitdatabank_client_id", "uitdatabank_api_key", mode="before"
+    )
     @classmethod
     def _empty_token_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -76,7 +82,7 @@ class Settings(BaseSettings):
             raise ValueError(f"not a shipped language; choose one of {', '.join(LOCALES)}")
         return value
 
-    @field_validator("telegram_api_url")
+    @field_validator("telegram_api_url", "uitdatabank_search_url")
     @classmethod
     def _http_url(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):

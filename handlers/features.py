@@ -6,6 +6,7 @@ from handlers import common
 from handlers.hours import confirmations, contact_confirm, my_hours, progress, proof, proof_verify
 from handlers.hours import log as hours_log
 from handlers.offers import cards as offers
+from handlers.offers import new_offers
 from handlers.people import buddies, buddy_plans, onboarding, place, privacy, profile, retention
 from handlers.registry import Registry
 from handlers.reminders import ticks as reminders
@@ -40,4 +41,9 @@ FEATURES: tuple[Registry, ...] = (
 
 REGISTRY: Registry = Registry.combine(*FEATURES)
 
-TICKS: tuple[Tick, ...] = (*reminders.TICKS, *digest.TICKS, *retention.TICKS)
+TICKS: tuple[Tick, ...] = (
+    *reminders.TICKS,
+    *digest.TICKS,
+    *retention.TICKS,
+    *new_offers.TICKS,
+)

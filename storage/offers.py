@@ -1,28 +1,31 @@
-"""The offer catalog: providers, offers, enrolments, declined offers and unmet demand."""
+"""The offer catalog: offers, enrolments, declined offers and unmet demand.
+
+Providers live in storage.providers and import writes in storage.offer_import; the provider
+functions are re-exported here for callers that reach them through this module.
+"""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 from storage.clock import iso, parse
-from storage.db import Tx, dumps, loads
-from storage.people import Person, _person, person_tables
-
-LINK_DAYS = 14
-
-
-class Provider(BaseModel):
-    id: int
-    name: str
-    email: str | None = None
-    phone: str | None = None
-    telegram: str | None = None
-    person_id: int | None = None
+from storage.db import Tx, loads
+from storage.people import Person, _person
+from storage.providers import LINK_DAYS as LINK_DAYS
+from storage.providers import Provider as Provider
+from storage.providers import create_provider_link as create_provider_link
+from storage.providers import get_provider as get_provider
+from storage.providers import link_provider_person as link_provider_person
+from storage.providers import list_providers as list_providers
+from storage.providers import provider_contact_person as provider_contact_person
+from storage.providers import provider_for_link as provider_for_link
+from storage.providers import providers_of_person as providers_of_person
+from storage.providers import spend_provider_link as spend_provider_link
+from storage.providers import upsert_providers as upsert_providers
 
 
 class Offer(BaseModel):
@@ -51,6 +54,12 @@ class Offer(BaseModel):
     capacity: int | None = None
     enrolled: int = 0
     url: str | None = None
+    venue: str | None = None  # the place's name, e.g. "Wijkcentrum De Meers"
+    contact_email: str | None = None
+    contact_phone: str | None = None
+    contact_url: str | None = None
+    facilities: list[str] = Field(default_factory=list)  # accessibility, as UiTdatabank names it
+    remaining_capacity: int | None = None  # what UiTdatabank says is left (bookingAvailability)
     active_from: date | None = None
     active_until: date | None = None
     active: bool = True
@@ -60,7 +69,11 @@ class Offer(BaseModel):
 
     @property
     def places_left(self) -> int | None:
-        return None if self.capacity is None else max(0, self.capacity - self.enrolled)
+        """Our own places left and what UiTdatabank says is left, whichever is fewer."""
+        left = [n for n in (self.remaining_capacity,) if n is not None]
+        if self.capacity is not None:
+            left.append(max(0, self.capacity - self.enrolled))
+        return min(left) if left else None
 
     def still_on(self, today: date) -> bool:
         """Active and not over."""
@@ -82,6 +95,7 @@ def _offer(row: Any) -> Offer:
     data["translations"] = loads(data["translations"], {})
     data["interests"] = loads(data["interests"], [])
     data["schedule"] = loads(data["schedule"], {})
+    data["facilities"] = loads(data.get("facilities"), [])
     for key in ("imported_at", "updated_at"):
         data[key] = parse(data[key])
     for key in ("children_welcome", "uitpas", "active"):
@@ -203,292 +217,6 @@ async def set_offer_active(tx: Tx, offer_id: int, active: bool, now: datetime) -
         (int(active), None if active else "staff", iso(now), offer_id),
     )
     return changed == 1
-
-
-# --- providers -----------------------------------------------------------------------------
-async def get_provider(tx: Tx, provider_id: int) -> Provider | None:
-    row = await tx.one(
-        "SELECT id, name, email, phone, telegram, person_id FROM providers WHERE id = ?",
-        (provider_id,),
-    )
-    return None if row is None else Provider(**dict(row))
-
-
-async def list_providers(tx: Tx, network_id: int | None = None) -> list[tuple[Provider, int]]:
-    """Providers with how many active offers they have (in a network when given)."""
-    rows = await tx.all(
-        "SELECT p.id, p.name, p.email, p.phone, p.telegram, p.person_id, "
-        "COUNT(o.id) AS offers FROM providers p JOIN offers o ON o.provider_id = p.id "
-        "AND o.active = 1 AND (? IS NULL OR o.network_id = ?) GROUP BY p.id ORDER BY p.name",
-        (network_id, network_id),
-    )
-    return [(Provider(**{k: row[k] for k in Provider.model_fields}), row["offers"]) for row in rows]
-
-
-async def upsert_providers(tx: Tx, providers: Iterable[dict[str, Any]]) -> dict[str, int]:
-    """Create or refresh providers by `match_key`; return match_key → id.
-
-    The linked person (`person_id`) is never touched by an import.
-    """
-    rows = [
-        (p["match_key"], p["name"], p.get("email"), p.get("phone"), p.get("telegram"))
-        for p in providers
-    ]
-    await tx.executemany(
-        "INSERT INTO providers (match_key, name, email, phone, telegram) VALUES (?, ?, ?, ?, ?) "
-        "ON CONFLICT (match_key) DO UPDATE SET name = excluded.name, "
-        "email = COALESCE(excluded.email, email), phone = COALESCE(excluded.phone, phone), "
-        "telegram = COALESCE(excluded.telegram, telegram)",
-        rows,
-    )
-    keys = [row[0] for row in rows]
-    found: dict[str, int] = {}
-    for start in range(0, len(keys), 500):
-        chunk = keys[start : start + 500]
-        marks = ",".join("?" for _ in chunk)
-        for row in await tx.all(
-            f"SELECT match_key, id FROM providers WHERE match_key IN ({marks})", chunk
-        ):
-            found[row["match_key"]] = row["id"]
-    return found
-
-
-async def provider_contact_person(tx: Tx, provider_id: int, now: datetime) -> int | None:
-    """The person to tell about enrolments and to ask for confirmations, or None.
-
-    A provider with an e-mail address but no linked person gets one (role 'provider',
-    Dutch, consent at `now`) reached by that address; a provider with neither has nobody.
-    """
-    provider = await get_provider(tx, provider_id)
-    if provider is None:
-        return None
-    if provider.person_id is not None:
-        return provider.person_id
-    if not provider.email:
-        return None
-    person_id = await tx.scalar(
-        "SELECT person_id FROM identities WHERE channel = 'email' AND address = ?",
-        (provider.email,),
-    )
-    if person_id is None:
-        person_id = await tx.execute(
-            "INSERT INTO people (created_at, locale, role, consent_at, display_name) "
-            "VALUES (?, 'nl', 'provider', ?, ?)",
-            (iso(now), iso(now), provider.name[:60]),
-        )
-        await tx.execute(
-            "INSERT INTO identities (person_id, channel, address, created_at) "
-            "VALUES (?, 'email', ?, ?)",
-            (person_id, provider.email, iso(now)),
-        )
-    await tx.execute("UPDATE providers SET person_id = ? WHERE id = ?", (person_id, provider_id))
-    return int(person_id)
-
-
-async def providers_of_person(tx: Tx, person_id: int) -> list[Provider]:
-    rows = await tx.all(
-        "SELECT id, name, email, phone, telegram, person_id FROM providers WHERE person_id = ? "
-        "ORDER BY name",
-        (person_id,),
-    )
-    return [Provider(**dict(row)) for row in rows]
-
-
-async def create_provider_link(
-    tx: Tx, provider_id: int, now: datetime, days: int = LINK_DAYS
-) -> str:
-    """A single-use code for `/start prov-<code>`, valid for `days`."""
-    code = secrets.token_urlsafe(12)
-    await tx.execute(
-        "INSERT INTO provider_links (code, provider_id, created_at, expires_at) "
-        "VALUES (?, ?, ?, ?)",
-        (code, provider_id, iso(now), iso(now + timedelta(days=days))),
-    )
-    return code
-
-
-async def provider_for_link(tx: Tx, code: str, now: datetime) -> int | None:
-    """The provider a link code is for, or None when unknown, used or expired."""
-    value = await tx.scalar(
-        "SELECT provider_id FROM provider_links WHERE code = ? AND used_at IS NULL "
-        "AND expires_at > ?",
-        (code, iso(now)),
-    )
-    return None if value is None else int(value)
-
-
-async def spend_provider_link(tx: Tx, code: str, now: datetime) -> None:
-    await tx.execute("UPDATE provider_links SET used_at = ? WHERE code = ?", (iso(now), code))
-
-
-# Tables a person made only to open a deep link has rows in; anything else is their own data.
-_BARE_TABLES = frozenset({"identities", "conversations"})
-
-
-async def has_own_data(tx: Tx, person_id: int) -> bool:
-    role = await tx.scalar("SELECT role FROM people WHERE id = ?", (person_id,))
-    if role in ("newcomer", "buddy", "staff"):  # a profile of their own, even with no rows yet
-        return True
-    for table, column in await person_tables(tx):
-        if table in _BARE_TABLES:
-            continue
-        if await tx.scalar(f"SELECT 1 FROM {table} WHERE {column} = ? LIMIT 1", (person_id,)):
-            return True
-    return False
-
-
-async def link_provider_person(
-    tx: Tx, provider_id: int, person_id: int, now: datetime
-) -> int | None:
-    """Make the person who opened a provider's link its contact; return the contact's id.
-
-    - The provider has no contact yet: this person becomes it (role 'provider'), and the
-      provider's e-mail address reaches them too when nobody else has it.
-    - The provider already has a contact (made for its e-mail address): this person's
-      identities move to that contact and this person, who holds nothing else, is deleted,
-      so hours and messages that name the contact stay valid.
-    - This person already holds data of their own (a newcomer, a buddy, another provider's
-      contact): None, nothing changes.
-    """
-    provider = await get_provider(tx, provider_id)
-    if provider is None:
-        return None
-    current = provider.person_id
-    if current == person_id:
-        return person_id
-    if current is None:
-        if await has_own_data(tx, person_id):
-            return None
-        await tx.execute(
-            "UPDATE people SET role = 'provider', consent_at = COALESCE(consent_at, ?), "
-            "onboarded_at = COALESCE(onboarded_at, ?), display_name = ? WHERE id = ?",
-            (iso(now), iso(now), provider.name[:60], person_id),
-        )
-        if provider.email:
-            await tx.execute(
-                "INSERT OR IGNORE INTO identities (person_id, channel, address, created_at) "
-                "VALUES (?, 'email', ?, ?)",
-                (person_id, provider.email, iso(now)),
-            )
-        await tx.execute(
-            "UPDATE providers SET person_id = ? WHERE id = ?", (person_id, provider_id)
-        )
-        return person_id
-    if await has_own_data(tx, person_id):
-        return None
-    locale = await tx.scalar("SELECT locale FROM people WHERE id = ?", (person_id,))
-    await tx.execute(
-        "UPDATE identities SET person_id = ? WHERE person_id = ?", (current, person_id)
-    )
-    await tx.execute(
-        "UPDATE people SET locale = COALESCE(?, locale), onboarded_at = COALESCE(onboarded_at, ?) "
-        "WHERE id = ?",
-        (locale, iso(now), current),
-    )
-    await tx.execute("DELETE FROM people WHERE id = ?", (person_id,))
-    return current
-
-
-# --- import ------------------------------------------------------------------------------
-OFFER_COLUMNS = (
-    "network_id",
-    "provider_id",
-    "title_nl",
-    "description_nl",
-    "translations",
-    "kind",
-    "interests",
-    "interest_bits",
-    "address",
-    "postcode",
-    "municipality",
-    "latitude",
-    "longitude",
-    "schedule",
-    "slot_bits",
-    "last_day",
-    "dutch_level",
-    "children_welcome",
-    "cost",
-    "uitpas",
-    "capacity",
-    "url",
-    "active_from",
-    "active_until",
-    "content_hash",
-    "lon_cell",
-)
-
-
-class Known(BaseModel):
-    id: int
-    content_hash: str
-    active: bool
-    deactivated_by: str | None
-    network_id: int | None
-
-
-async def known_offers(tx: Tx, source: str) -> dict[str, Known]:
-    """external_id → what the store has for `source`."""
-    rows = await tx.all(
-        "SELECT id, external_id, content_hash, active, deactivated_by, network_id FROM offers "
-        "WHERE source = ?",
-        (source,),
-    )
-    return {
-        row["external_id"]: Known(
-            id=row["id"],
-            content_hash=row["content_hash"],
-            active=bool(row["active"]),
-            deactivated_by=row["deactivated_by"],
-            network_id=row["network_id"],
-        )
-        for row in rows
-    }
-
-
-def _values(row: dict[str, Any]) -> list[Any]:
-    row = {**row, "lon_cell": lon_cell(row["longitude"])}
-    values = []
-    for column in OFFER_COLUMNS:
-        value = row.get(column)
-        if column in ("translations", "interests", "schedule"):
-            value = dumps(value if value is not None else ({} if column != "interests" else []))
-        elif isinstance(value, date):
-            value = value.isoformat()
-        elif isinstance(value, bool):
-            value = int(value)
-        values.append(value)
-    return values
-
-
-async def insert_offers(tx: Tx, source: str, rows: list[dict[str, Any]], now: datetime) -> None:
-    columns = ", ".join(("source", "external_id", *OFFER_COLUMNS, "imported_at", "updated_at"))
-    marks = ", ".join("?" for _ in range(len(OFFER_COLUMNS) + 4))
-    await tx.executemany(
-        f"INSERT INTO offers ({columns}) VALUES ({marks})",
-        [[source, row["external_id"], *_values(row), iso(now), iso(now)] for row in rows],
-    )
-
-
-async def update_offers(tx: Tx, rows: list[tuple[int, dict[str, Any]]], now: datetime) -> None:
-    """Overwrite offers by id with new content; an import deactivation is lifted."""
-    assignments = ", ".join(f"{column} = ?" for column in OFFER_COLUMNS)
-    await tx.executemany(
-        f"UPDATE offers SET {assignments}, updated_at = ?, "
-        "active = CASE WHEN deactivated_by = 'staff' THEN active ELSE 1 END, "
-        "deactivated_by = CASE WHEN deactivated_by = 'staff' THEN 'staff' ELSE NULL END "
-        "WHERE id = ?",
-        [[*_values(row), iso(now), offer_id] for offer_id, row in rows],
-    )
-
-
-async def deactivate_by_import(tx: Tx, offer_ids: list[int], now: datetime) -> None:
-    await tx.executemany(
-        "UPDATE offers SET active = 0, deactivated_by = 'import', updated_at = ? "
-        "WHERE id = ? AND active = 1",
-        [(iso(now), offer_id) for offer_id in offer_ids],
-    )
 
 
 # --- enrolments ----------------------------------------------------------------------------

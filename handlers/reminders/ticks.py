@@ -62,9 +62,10 @@ KIND_LABELS = {
     "after": N_("📝 After an activity: log hours"),
     "nudge": N_("👋 When it has been quiet"),
     "confirm": N_("⏳ Hours to confirm"),
+    "new_offer": N_("🆕 New activities that fit me"),  # handlers/offers/new_offers.py
 }
 ROLE_KINDS = {
-    "newcomer": ("session", "after", "nudge", "confirm"),
+    "newcomer": ("session", "after", "nudge", "confirm", "new_offer"),
     "buddy": ("session", "after", "nudge", "confirm"),
     "provider": ("confirm",),
 }

@@ -121,10 +121,8 @@ def test_imports_point_down() -> None:
 OVERSIZED = {
     "handlers.hours.progress_picture",
     "handlers.offers.cards",
-    "handlers.offers.catalog_import",
     "handlers.reminders.ticks",
     "handlers.staff.digest",
-    "storage.offers",
 }
 
 

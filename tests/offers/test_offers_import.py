@@ -239,8 +239,8 @@ def test_taaliconen_spellings(label: str, level: int | None) -> None:
 async def test_uitdatabank_sample(db: Database) -> None:
     report = await import_file(db, SAMPLE, None)
     assert report.source == "uitdatabank"
-    assert (report.new, report.updated, report.unchanged, report.deactivated) == (5, 0, 0, 0)
-    assert [(r.reason) for r in report.rejected] == ["not published (DRAFT)"]
+    assert (report.new, report.updated, report.unchanged, report.deactivated) == (9, 0, 0, 0)
+    assert [(r.reason) for r in report.rejected] == ["a draft, not published yet"]
     found = {
         title: rest
         for title, *rest in await rows(
@@ -251,17 +251,23 @@ async def test_uitdatabank_sample(db: Database) -> None:
     }
     assert found["Praatcafé Nederlands voor beginners"] == ["language", 1, "free", 0, 0, "9000"]
     assert found["Winterconcert: liederen uit de hele wereld"] == ["music", 2, "paid", 1, 1, "9040"]
-    assert found["Start to Walk in De Palingbeek"] == ["sport", 3, "free", 0, 1, "8902"]
+    # Two taaliconen labels (1 and 3): the lower level.
+    assert found["Start to Walk in De Palingbeek"] == ["sport", 1, "free", 0, 1, "8902"]
     lecture = found["Lezing: hop, bier en grenzen in de Westhoek"]
-    assert lecture == ["culture", 4, "paid", 1, 0, "8970"]
+    assert lecture == ["culture", 4, "paid", 0, 0, "8970"]
+    assert found["Atelier de cuisine du monde"] == ["cooking", 1, "paid", 0, 0, "9000"]
+    assert found["Bibliotheek Sint-Niklaas"] == ["library", 2, "free", 0, 0, "9100"]
+    assert found["Voorleesuur voor kinderen en ouders"] == ["library", 2, "free", 0, 1, "9100"]
+    assert found["Zomerkamp sport en spel"] == ["youth", 2, "paid", 1, 1, "8902"]
     assert found["Open makersatelier"] == ["crafts", 3, "paid", 1, 0, "9100"]
     schedules = {
         t: json.loads(s) for t, s in await rows(db, "SELECT title_nl, schedule FROM offers")
     }
     assert schedules["Praatcafé Nederlands voor beginners"]["weekly"] == [
-        {"day": "wed", "start": "19:00", "end": "21:00"}
+        {"day": "wed", "start": "09:00", "end": "11:00"}  # written 9:00 in the file
     ]
-    assert len(schedules["Start to Walk in De Palingbeek"]["dates"]) == 4
+    assert len(schedules["Start to Walk in De Palingbeek"]["dates"]) == 3  # one is sold out
+    assert len(schedules["Zomerkamp sport en spel"]["dates"]) == 5  # Monday to Friday
     networks = await rows(
         db, "SELECT o.title_nl, n.name FROM offers o JOIN networks n ON n.id = o.network_id"
     )
@@ -273,7 +279,7 @@ async def test_uitdatabank_sample(db: Database) -> None:
 async def test_uitdatabank_reimport_and_removal(db: Database, tmp_path: Path) -> None:
     await import_file(db, SAMPLE, None)
     again = await import_file(db, SAMPLE, None)
-    assert (again.new, again.updated, again.unchanged, again.deactivated) == (0, 0, 5, 0)
+    assert (again.new, again.updated, again.unchanged, again.deactivated) == (0, 0, 9, 0)
     document = json.loads(SAMPLE.read_text(encoding="utf-8"))
     members = document["member"]
     members[0]["name"]["nl"] = "Praatcafé Nederlands voor iedereen"
@@ -281,10 +287,10 @@ async def test_uitdatabank_reimport_and_removal(db: Database, tmp_path: Path) ->
     path = tmp_path / "changed.jsonld"
     path.write_text(json.dumps(members), encoding="utf-8")  # a bare list works too
     changed = await import_file(db, path, None)
-    assert (changed.new, changed.updated, changed.unchanged, changed.deactivated) == (0, 1, 3, 1)
+    assert (changed.new, changed.updated, changed.unchanged, changed.deactivated) == (0, 1, 7, 1)
     external = gone["@id"].rsplit("/", 1)[-1]
     assert await rows(db, "SELECT active FROM offers WHERE external_id = ?", external) == [(0,)]
-    assert await rows(db, "SELECT COUNT(*) FROM offers") == [(5,)]
+    assert await rows(db, "SELECT COUNT(*) FROM offers") == [(9,)]
 
 
 async def test_uitdatabank_odd_items_are_rejected_one_by_one(db: Database, tmp_path: Path) -> None:
@@ -297,7 +303,7 @@ async def test_uitdatabank_odd_items_are_rejected_one_by_one(db: Database, tmp_p
     report = await import_file(db, path, "Gent")
     assert report.new == 1
     assert [r.reason for r in report.rejected] == [
-        "postcode '' is not 4 digits",
+        "no location",
         "online only",
         "cancelled",
         "not an object",
