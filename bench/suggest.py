@@ -24,8 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from handlers.offers.cards import find_suggestions, seeker_for
 from handlers.offers.catalog_import import import_file
+from handlers.offers.search import find_suggestions, seeker_for
 from handlers.vocab import AVAILABILITY, INTERESTS, KINDS
 from storage import offers as store
 from storage.db import Database

@@ -6,6 +6,7 @@ from handlers import common
 from handlers.hours import confirmations, progress, proof
 from handlers.hours import log as hours_log
 from handlers.offers import cards as offers
+from handlers.offers import enrol
 from handlers.people import buddies, onboarding, privacy, profile
 from handlers.registry import Registry
 from handlers.reminders import ticks as reminders
@@ -20,6 +21,7 @@ FEATURES: tuple[Registry, ...] = (
     privacy.feature,
     buddies.feature,
     offers.feature,
+    enrol.feature,
     hours_log.feature,
     confirmations.feature,
     progress.feature,

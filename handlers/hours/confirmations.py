@@ -117,8 +117,9 @@ def all_button(t: Translator, ids: Sequence[int]) -> list[list[Button]]:
     return [[Button(label=t._("✅ Confirm all {n}", n=count), data=data)]]
 
 
-def request_text(t: Translator, entry: HourEntry, confirmer_id: int, logger: str,
-                 buddy: str | None) -> str:
+def request_text(
+    t: Translator, entry: HourEntry, confirmer_id: int, logger: str, buddy: str | None
+) -> str:
     if entry.source == "buddy":
         head = t._("🤝 {name} logged a meeting with you. Is this right?", name=logger)
     else:
@@ -202,8 +203,9 @@ def clip_note(note: str | None) -> str | None:
     return text[:MAX_NOTE] or None
 
 
-async def tell_confirmed(tx: Tx, now: datetime, entries: Sequence[HourEntry],
-                         confirmer_id: int) -> None:
+async def tell_confirmed(
+    tx: Tx, now: datetime, entries: Sequence[HourEntry], confirmer_id: int
+) -> None:
     """One message per person on the other side, listing what was confirmed."""
     confirmer = await get_person(tx, confirmer_id)
     groups: dict[int, list[HourEntry]] = {}
@@ -216,13 +218,17 @@ async def tell_confirmed(tx: Tx, now: datetime, entries: Sequence[HourEntry],
         buddies = {e.id: await buddy_name_of(tx, e) for e in group}
         is_newcomer = recipient == group[0].person_id
 
-        def build(t: Translator, group: list[HourEntry] = group,
-                  buddies: dict[int, str | None] = buddies, is_newcomer: bool = is_newcomer
-                  ) -> list[Reply]:
+        def build(
+            t: Translator,
+            group: list[HourEntry] = group,
+            buddies: dict[int, str | None] = buddies,
+            is_newcomer: bool = is_newcomer,
+        ) -> list[Reply]:
             fallback = group[0].provider_name
             head = t._("✅ {name} confirmed:", name=name_of(t, confirmer, fallback))
-            lines = [entry_line(t, e, buddies[e.id] if is_newcomer else None)
-                     for e in group[:MAX_LISTED]]
+            lines = [
+                entry_line(t, e, buddies[e.id] if is_newcomer else None) for e in group[:MAX_LISTED]
+            ]
             return [Reply(text="\n".join([head, *lines]))]  # fmt: skip
 
         ids = ".".join(str(e.id) for e in group)
@@ -341,8 +347,13 @@ async def _more_waiting(ctx: Context) -> list[Reply]:
     waiting = await pending_for_confirmer(ctx.tx, ctx.person.id)
     if not waiting:
         return []
-    return [Reply(text=ctx.ngettext("⏳ {n} more to confirm: /confirm",
-                                    "⏳ {n} more to confirm: /confirm", len(waiting)))]
+    return [
+        Reply(
+            text=ctx.ngettext(
+                "⏳ {n} more to confirm: /confirm", "⏳ {n} more to confirm: /confirm", len(waiting)
+            )
+        )
+    ]
 
 
 @feature.action("hc", needs_onboarding=False)
@@ -401,8 +412,9 @@ async def _confirm_many(ctx: Context, ids: list[int]) -> list[Reply]:
     return [Reply(text=text, edit=True), *await _more_waiting(ctx)]
 
 
-def _request_reply(ctx: Context, entry: HourEntry, logger: Person | None,
-                   buddy: str | None) -> Reply:
+def _request_reply(
+    ctx: Context, entry: HourEntry, logger: Person | None, buddy: str | None
+) -> Reply:
     text = request_text(ctx.t, entry, ctx.person.id, name_of(ctx.t, logger), buddy)
     return Reply(text=text, buttons=[answer_buttons(ctx.t, entry, ctx.person.id)])
 
@@ -427,8 +439,10 @@ async def confirm_command(ctx: Context, _args: str) -> list[Reply]:
 # --- a dispute's words ---------------------------------------------------------------------
 async def _note_prompt(ctx: Context) -> list[Reply]:
     entry = await get_entry(ctx.tx, int(ctx.state.data.get("entry", 0)))
-    if entry is not None and ctx.person.id == entry.logged_by_person_id and (
-        ctx.person.id != entry.confirmer_person_id
+    if (
+        entry is not None
+        and ctx.person.id == entry.logged_by_person_id
+        and (ctx.person.id != entry.confirmer_person_id)
     ):
         text = ctx._("✍️ What happened? Type a few words.")
     else:

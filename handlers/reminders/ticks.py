@@ -30,7 +30,8 @@ from handlers.hours.confirmations import all_button, answer_buttons, name_of
 from handlers.hours.log import quick_log_buttons
 from handlers.hours.progress import celebrate, counted_minutes
 from handlers.hours.rules import DURATION_BUTTONS, entry_line, hours_text
-from handlers.offers.cards import map_url, top_suggestions
+from handlers.offers.card_view import map_url
+from handlers.offers.search import top_suggestions
 from handlers.people.buddies import plan_reminder_key, when_text
 from handlers.registry import N_, Feature
 from handlers.schedule import next_sessions
@@ -281,8 +282,6 @@ async def remind_after_meetings(round_: Round) -> None:
                           after_meeting_reminder(meeting.id, meeting.newcomer_name))  # fmt: skip
 
 
-
-
 # --- quiet for two weeks ---------------------------------------------------------------------
 def newcomer_nudge(name: str | None, ideas: list[Offer]) -> Build:
     def build(t: Translator) -> list[Reply]:
@@ -337,8 +336,7 @@ async def remind_quiet(tx: Tx, config: Config, now: datetime) -> int:
             continue
         ideas = (await top_suggestions(tx, config, person, now, limit=2))[:2]
         key = f"reminder:nudge:{person_id}:{week}"
-        if await round_.send(person_id, "nudge", key,
-                             newcomer_nudge(person.display_name, ideas)):
+        if await round_.send(person_id, "nudge", key, newcomer_nudge(person.display_name, ideas)):
             last[person_id] = now  # fmt: skip
     for pair in await store.quiet_pairs(tx, before):
         if (at := last.get(pair.buddy_id)) is not None and now - at < NUDGE_EVERY:
@@ -369,8 +367,9 @@ async def remind_confirmers(tx: Tx, config: Config, now: datetime) -> int:
             logger = await get_person(tx, entry.logged_by_person_id or entry.person_id)
             names[entry.id] = logger.display_name if logger else None
         key = f"reminder:confirm:{confirmer_id}:{day}"
-        if await round_.send(confirmer_id, "confirm", key,
-                             confirm_reminder(entries, names, confirmer_id)):
+        if await round_.send(
+            confirmer_id, "confirm", key, confirm_reminder(entries, names, confirmer_id)
+        ):
             for entry in entries:
                 await store.log_reminder(
                     tx, f"reminder:confirm:e{entry.id}", confirmer_id, "confirm-entry", now
@@ -471,4 +470,3 @@ async def reminders_action(ctx: Context, args: list[str]) -> list[Reply]:
         return await stale_button(ctx)
     await store.save_settings(ctx.tx, settings, ctx.now)
     return await reminders_screen(ctx, edit=True)
-

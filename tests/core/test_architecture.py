@@ -122,8 +122,6 @@ OVERSIZED = {
     "bot.channels.email",
     "handlers.hours.confirmations",
     "handlers.hours.log",
-    "handlers.hours.progress_picture",
-    "handlers.offers.cards",
     "handlers.offers.catalog_import",
     "handlers.people.buddies",
     "handlers.reminders.ticks",

@@ -262,7 +262,8 @@ async def test_something_else_is_self_declared_and_apart(router: Router, db: Dat
     assert entry["confirmer_person_id"] is None
     assert await inbox(db, "2001", "confirm_request") == []  # nobody is asked
     await newcomer.say("/progress")
-    assert "3 h you noted yourself" in newcomer.text and "0 of 40" in newcomer.text
+    assert "You noted these yourself: 3 hours. They do not count yet." in newcomer.text
+    assert "0 of 40" in newcomer.text
 
 
 async def test_self_declared_counts_when_the_network_says_so(db: Database, clock) -> None:
