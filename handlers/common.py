@@ -41,6 +41,15 @@ async def menu_replies(ctx: Context, text: str | None = None) -> list[Reply]:
     return [Reply(text=text or ctx._("🏠 What do you want to do?"), buttons=menu_buttons(ctx))]
 
 
+async def not_for_role(ctx: Context) -> list[Reply]:
+    """A command or button this person's role cannot use: say so, and show what they can."""
+    if ctx.person.role == "buddy":
+        text = ctx._("🚫 This is for newcomers. As a buddy, you can do this:")
+    else:
+        text = ctx._("🚫 You cannot use this. You can do this:")
+    return await menu_replies(ctx, text)
+
+
 async def not_understood(ctx: Context) -> list[Reply]:
     if not ctx.person.onboarded:
         return await ctx.goto("ol")

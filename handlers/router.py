@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from handlers.common import menu_replies, not_understood, stale_button
+from handlers.common import menu_replies, not_for_role, not_understood, stale_button
 from handlers.context import Config, Context
 from handlers.features import REGISTRY
 from handlers.registry import Input
@@ -86,6 +86,10 @@ async def dispatch(ctx: Context) -> list[Reply]:
         if step.needs_consent and not ctx.person.consented:
             return await _restart(ctx)
         return await step.answer(ctx, Input(text=text))
+    if ctx.person.onboarded:
+        for read in ctx.registry.typed:  # e.g. a word to search offers by
+            if (replies := await read(ctx, text)) is not None:
+                return replies
     return await not_understood(ctx)
 
 
@@ -131,5 +135,5 @@ async def _command(ctx: Context, text: str) -> list[Reply]:
         intro = Reply(text=ctx._("👋 Let us finish setting up first."))
         return [intro, *await _again(ctx)]
     if command.roles is not None and ctx.person.role not in command.roles:
-        return [Reply(text=ctx._("🚫 This is not available for you."))]
+        return await not_for_role(ctx)
     return await command.run(ctx, rest.strip())

@@ -5,22 +5,26 @@ from __future__ import annotations
 
 from handlers.context import Context
 from handlers.offers.ranking import Suggestion, interests_of
+from handlers.offers.search import DEFAULT_TRAVEL_KM
+from handlers.registry import N_
 from handlers.schedule import next_sessions
 from handlers.types import Button
-from handlers.vocab import INTERESTS, KINDS, dutch_icons
-from i18n import Translator
+from handlers.vocab import DUTCH_LEVELS, INTERESTS, KINDS, dutch_icons
+from i18n import Markup, Translator
 from storage import offers as store
 from storage.offers import Offer
+from storage.people import Person
 
-DESCRIPTION_CHARS = 160
+DESCRIPTION_CHARS = 110  # about two short lines on a phone; 📖 More shows the rest
 
-REASON_ICONS = {
-    "near": "📍",
-    "dutch": "💬",
-    "time": "🗓️",
-    "children": "👶",
-    "free": "💶",
-    "uitpas": "🎫",
+# Why an offer was chosen, in the person's words (the interests come first, by name).
+REASON_WORDS = {
+    "dutch": N_("💬 fits your Dutch"),
+    "time": N_("🗓️ in your free time"),
+    "children": N_("👶 children welcome"),
+    "free": N_("💶 free"),
+    "uitpas": N_("🎫 UiTPAS discount"),
+    "near": N_("📍 close to you"),
 }
 
 
@@ -38,13 +42,19 @@ def when_text(ctx: Context, offer: Offer) -> str:
     return ctx._("🗓️ {when}", when=sessions[0][0])
 
 
-def why_icons(suggestion: Suggestion) -> str:
-    icons = [INTERESTS[i][0] for i in interests_of(suggestion.matched)]
-    icons += [REASON_ICONS[r] for r in suggestion.reasons if r in REASON_ICONS]
-    return " ".join(icons)
+def why_words(t: Translator, suggestion: Suggestion) -> str:
+    """ "⚽ Sport · 🗓️ in your free time · 📍 close to you": short words, icon first."""
+    words = [f"{INTERESTS[i][0]} {t._(INTERESTS[i][1])}" for i in interests_of(suggestion.matched)]
+    words += [t._(REASON_WORDS[r]) for r in suggestion.reasons if r in REASON_WORDS]
+    return " · ".join(words)
+
+
+def travel_km(person: Person) -> float:
+    return float(person.travel_km or DEFAULT_TRAVEL_KM)
 
 
 def card_text(ctx: Context, offer: Offer, suggestion: Suggestion | None) -> str:
+    """Title, place and distance, when, signs, two short lines of the description, why."""
     t = ctx.t
     icon = KINDS.get(offer.kind, KINDS["other"])[0]
     lines = [f"{icon} <b>{t.value(offer.title_nl)}</b>"]
@@ -56,9 +66,14 @@ def card_text(ctx: Context, offer: Offer, suggestion: Suggestion | None) -> str:
         lines.append(
             ctx._("📍 {place} · {km} km", place=place, km=round(suggestion.distance_km, 1))
         )
+        reach = travel_km(ctx.person)
+        if suggestion.distance_km > reach:
+            lines.append(ctx._("🚗 Farther than your {km} km", km=round(reach)))
     else:
         lines.append(ctx._("📍 {place}", place=place))
     lines.append(when_text(ctx, offer))
+    if suggestion is not None and suggestion.outside_time:
+        lines.append(ctx._("🕒 Not in your free time"))
     flags = [dutch_icons(offer.dutch_level)]
     if offer.children_welcome:
         flags.append("👶")
@@ -76,8 +91,25 @@ def card_text(ctx: Context, offer: Offer, suggestion: Suggestion | None) -> str:
     lines.append(" · ".join(flags))
     if offer.description_nl:
         lines.append(f"<i>{t.value(short(offer.description_nl))}</i>")
-    if suggestion is not None and (icons := why_icons(suggestion)):
-        lines.append(ctx._("✨ Why: {icons}", icons=icons))
+    if suggestion is not None and (words := why_words(t, suggestion)):
+        # Translators: followed by the reasons this activity was chosen for the person.
+        lines.append(ctx._("✨ For you: {reasons}", reasons=Markup(words)))
+    return "\n".join(lines)
+
+
+def legend_text(t: Translator) -> str:
+    """What the signs on a card mean."""
+    lines = [t._("ℹ️ <b>What the signs mean</b>")]
+    for level, label in DUTCH_LEVELS.items():
+        lines.append(f"{dutch_icons(level)} {t._(label)}")
+    lines += [
+        t._("👶 Children are welcome."),
+        t._("💶 It is free."),
+        t._("🎫 UiTPAS: you pay less with your UiTPAS card."),
+        t._("🎟️ Places left."),
+        t._("🚗 Farther than the distance you chose."),
+        t._("🕒 Not in your free time."),
+    ]
     return "\n".join(lines)
 
 
@@ -105,6 +137,10 @@ def card_buttons(ctx: Context, offer: Offer) -> list[list[Button]]:
         extra.append(Button(label=ctx._("☎️ Contact"), data=f"ak:{i}"))
     if extra:
         rows.append(extra)
+    info = [Button(label=ctx._("ℹ️ Signs"), data=f"ai:{i}")]
+    if offer.description_nl and short(offer.description_nl) != offer.description_nl:
+        info.insert(0, Button(label=ctx._("📖 More"), data=f"ad:{i}"))
+    rows.append(info)
     return rows
 
 

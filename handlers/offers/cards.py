@@ -1,23 +1,26 @@
 """/offers: one card at a time with what fits the person; the card's buttons.
 
-Buttons (all actions; each checks the ids it gets):
-  an:OFFER 👎 not for me · ax:OFFER ➡️ another · ac:OFFER 📅 calendar · ak:OFFER ☎️ contact
+A word typed outside any question searches offers by kind and title (handlers.offers.
+search_words). Buttons (all actions; each checks the ids it gets):
+  an:OFFER 👎 not for me · ax:OFFER ➡️ another · ac:OFFER 📅 calendar · ak:OFFER ☎️ contact ·
+  ad:OFFER 📖 more · ai:OFFER ℹ️ signs
 (👍 and /myoffers: handlers.offers.enrol)
 """
 
 from __future__ import annotations
 
-from handlers.common import stale_button
+from handlers.common import not_for_role, stale_button
 from handlers.context import Context
 from handlers.offers.calendar_ics import event_ics
-from handlers.offers.card_view import card_buttons, card_text, contact_text, short
+from handlers.offers.card_view import card_buttons, card_text, contact_text, legend_text, short
 from handlers.offers.ranking import VARIETY_WINDOW
-from handlers.offers.search import look_up, offer_for, seeker_for
+from handlers.offers.search import Found, look_up, offer_for, seeker_for, word_look_up
 from handlers.registry import N_, Feature
 from handlers.schedule import next_sessions
 from handlers.types import Attachment, Button, Reply
 from handlers.vocab import KINDS
 from storage import offers as store
+from storage.offers import Offer
 
 feature = Feature("handlers.offers.cards")
 
@@ -38,10 +41,23 @@ def _recent_kinds(ctx: Context) -> tuple[str, ...]:
     return tuple(k for k in ctx.state.data.get("kinds", []) if k in KINDS)
 
 
+def current_query(ctx: Context) -> str | None:
+    """The word the person searched for in this round of cards, if any."""
+    query = ctx.state.data.get("query") if ctx.state.flow == "offers" else None
+    return query if isinstance(query, str) else None
+
+
 async def show_next(
-    ctx: Context, *, seen: list[int], fresh: bool, intro: str | None = None, edit: bool = False
+    ctx: Context,
+    *,
+    seen: list[int],
+    fresh: bool,
+    intro: str | None = None,
+    edit: bool = False,
+    query: str | None = None,
+    found: Found | None = None,
 ) -> list[Reply]:
-    """Show the best card the person has not seen in this round."""
+    """Show the best card the person has not seen in this round (of a search, with `query`)."""
     if ctx.person.latitude is None:
         return [
             Reply(
@@ -54,20 +70,29 @@ async def show_next(
     assert seeker is not None
     recent = _recent_kinds(ctx) if seen else ()
     skip = frozenset(seen) | await store.enrolled_offer_ids(ctx.tx, ctx.person.id)
-    found = await look_up(ctx, seeker, skip, recent, fresh)
+    if found is None and query is not None:
+        found = await word_look_up(ctx, seeker, skip, query)
+    if found is None:
+        found = await look_up(ctx, seeker, skip, recent, fresh)
     ctx.finish()
     ctx.state.flow = "offers"
     ctx.state.data["seen"] = seen[-MAX_SEEN:]
+    if query is not None:
+        ctx.state.data["query"] = query
     lines = [intro] if intro else []
+    reach = round(seeker.travel_km)
     if not found.suggestions:
-        text = (
-            ctx._("🙌 That is all I have near you for now. Try again in a few days.")
-            if seen
-            else ctx._("😌 I found nothing near you for now. Try a bigger distance in /profile.")
-        )
+        if query is not None and not seen:
+            text = ctx._("🔎 I found no activity for “{word}” near you.", word=query)
+        elif seen:
+            text = ctx._("🙌 That is all I have near you for now. Try again in a few days.")
+        else:
+            text = ctx._("😌 I found nothing near you for now. Try a bigger distance in /profile.")
         buttons = [[Button(label=ctx._("🧭 Distance"), data="pf:ot")]]
         if seen:
             buttons[0].insert(0, Button(label=ctx._("🔁 Start again"), data="ax:0"))
+        if query is not None:
+            buttons.append([Button(label=ctx._("🔎 Find activities"), data="m:offers")])
         buttons.append([Button(label=ctx._("🏠 Menu"), data="m:home")])
         return [Reply(text="\n\n".join([*lines, text]), buttons=buttons, edit=edit)]
     first = found.suggestions[0]
@@ -75,9 +100,10 @@ async def show_next(
     assert offer is not None
     if found.nothing_near and not seen:
         lines.append(
-            ctx._(
-                "🙏 Sorry, nothing fits your interests close to you yet. "
-                "Here is the nearest I found."
+            ctx.ngettext(
+                "🔭 Nothing within {n} km of you. This one is farther away.",
+                "🔭 Nothing within {n} km of you. This one is farther away.",
+                reach,
             )
         )
     ctx.state.data["seen"] = [*seen, offer.id][-MAX_SEEN:]
@@ -88,11 +114,33 @@ async def show_next(
 
 async def start_offers(ctx: Context) -> list[Reply]:
     if ctx.person.role != "newcomer":
-        return [Reply(text=ctx._("🚫 This is not available for you."))]
+        return await not_for_role(ctx)
     return await show_next(ctx, seen=[], fresh=True)
 
 
-@feature.command("offers", N_("Find activities"))
+MAX_SEARCH_WORDS = 3
+
+
+@feature.typed_text
+async def typed_search(ctx: Context, text: str) -> list[Reply] | None:
+    """A word typed outside any question ("koken", "طبخ", "футбол") searches offers by kind
+    and title, in any shipped language. Not a search word: None (the router carries on)."""
+    if ctx.person.role != "newcomer" or len(text.split()) > MAX_SEARCH_WORDS:
+        return None
+    if ctx.person.latitude is None:
+        return None
+    declined = await store.declined_ids(ctx.tx, ctx.person.id)
+    seeker = seeker_for(ctx.person, declined)
+    assert seeker is not None
+    skip = declined | await store.enrolled_offer_ids(ctx.tx, ctx.person.id)
+    found = await word_look_up(ctx, seeker, skip, text)
+    if found is None:
+        return None
+    intro = ctx._("🔎 {word}", word=text)
+    return await show_next(ctx, seen=[], fresh=False, intro=intro, query=text, found=found)
+
+
+@feature.command("offers", N_("Find activities"), roles={"newcomer"})
 async def offers_command(ctx: Context, _args: str) -> list[Reply]:
     return await start_offers(ctx)
 
@@ -110,12 +158,12 @@ def gone(ctx: Context) -> Reply:
 @feature.action("ax")
 async def another(ctx: Context, args: list[str]) -> list[Reply]:
     if args == ["0"] and ctx.person.role == "newcomer":
-        return await show_next(ctx, seen=[], fresh=False, edit=True)
+        return await show_next(ctx, seen=[], fresh=False, edit=True, query=current_query(ctx))
     offer = await offer_for(ctx, args)
     if offer is None:
         return await stale_button(ctx)
     seen = [*(i for i in seen_ids(ctx) if i != offer.id), offer.id]
-    return await show_next(ctx, seen=seen, fresh=False, edit=True)
+    return await show_next(ctx, seen=seen, fresh=False, edit=True, query=current_query(ctx))
 
 
 @feature.action("an")
@@ -126,7 +174,9 @@ async def not_for_me(ctx: Context, args: list[str]) -> list[Reply]:
     await store.decline(ctx.tx, ctx.person.id, offer.id, ctx.now)
     seen = [*(i for i in seen_ids(ctx) if i != offer.id), offer.id]
     intro = ctx._("👌 OK, I will not show {title} again.", title=offer.title_nl)
-    return await show_next(ctx, seen=seen, fresh=False, intro=intro, edit=True)
+    return await show_next(
+        ctx, seen=seen, fresh=False, intro=intro, edit=True, query=current_query(ctx)
+    )
 
 
 # --- 📅 ☎️ -----------------------------------------------------------------------------------
@@ -138,7 +188,7 @@ async def calendar(ctx: Context, args: list[str]) -> list[Reply]:
     sessions = next_sessions(offer, ctx.now, ctx.config.tz, limit=1)
     if not offer.still_on(ctx.today) or not sessions:
         text = ctx._("🗓️ There is no date for this activity yet. Ask the organisation.")
-        return [Reply(text=text)]
+        return [Reply(text=text, buttons=next_buttons(ctx, offer))]
     start, end = sessions[0]
     where = ", ".join(x for x in (offer.address, offer.postcode, offer.municipality) if x)
     content = event_ics(
@@ -158,6 +208,7 @@ async def calendar(ctx: Context, args: list[str]) -> list[Reply]:
             document=Attachment(
                 filename=f"meedoen-{offer.id}.ics", content=content, mime="text/calendar"
             ),
+            buttons=next_buttons(ctx, offer),
         )
     ]
 
@@ -169,5 +220,42 @@ async def contact(ctx: Context, args: list[str]) -> list[Reply]:
         return await stale_button(ctx)
     provider = await store.get_provider(ctx.tx, offer.provider_id) if offer.provider_id else None
     if provider is None:
-        return [Reply(text=ctx._("☎️ I have no contact for this activity."))]
-    return [Reply(text=contact_text(ctx.t, provider, offer))]
+        text = ctx._("☎️ I have no contact for this activity.")
+        return [Reply(text=text, buttons=next_buttons(ctx, offer))]
+    return [Reply(text=contact_text(ctx.t, provider, offer), buttons=next_buttons(ctx, offer))]
+
+
+def next_buttons(ctx: Context, offer: Offer) -> list[list[Button]]:
+    """The way on under a message about a card: go, or see another."""
+    return [
+        [
+            Button(label=ctx._("👍 I want to go"), data=f"ay:{offer.id}"),
+            Button(label=ctx._("➡️ Another"), data=f"ax:{offer.id}"),
+        ]
+    ]
+
+
+# --- 📖 ℹ️ -----------------------------------------------------------------------------------
+MAX_DESCRIPTION = 3000
+
+
+@feature.action("ad")
+async def more(ctx: Context, args: list[str]) -> list[Reply]:
+    """The whole Dutch description (the card shows two short lines)."""
+    offer = await offer_for(ctx, args)
+    if offer is None:
+        return await stale_button(ctx)
+    text = "\n\n".join(
+        [f"📖 <b>{ctx.t.value(offer.title_nl)}</b>",
+         f"<i>{ctx.t.value(short(offer.description_nl, MAX_DESCRIPTION))}</i>"]
+    )  # fmt: skip
+    return [Reply(text=text, buttons=next_buttons(ctx, offer))]
+
+
+@feature.action("ai")
+async def signs(ctx: Context, args: list[str]) -> list[Reply]:
+    """What the signs on a card mean (Dutch level, children, free, UiTPAS...)."""
+    offer = await offer_for(ctx, args)
+    if offer is None:
+        return await stale_button(ctx)
+    return [Reply(text=legend_text(ctx.t), buttons=next_buttons(ctx, offer))]

@@ -132,7 +132,7 @@ async def my_offers(ctx: Context) -> list[Reply]:
     return [Reply(text="\n".join(lines), buttons=buttons)]
 
 
-@feature.command("myoffers", N_("My activities"))
+@feature.command("myoffers", N_("My activities"), roles={"newcomer"})
 async def my_offers_command(ctx: Context, _args: str) -> list[Reply]:
     ctx.finish()
     return await my_offers(ctx)

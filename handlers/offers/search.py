@@ -23,12 +23,15 @@ from handlers.offers.ranking import (
     near_points,
     needs,
     order_key,
+    rank,
     with_variety,
 )
+from handlers.offers.search_words import in_title, kinds_for
 from handlers.schedule import slot_bits
 from storage import offers as store
-from storage.db import Tx
+from storage.db import Tx, loads
 from storage.networks import municipality_for_postcode
+from storage.offer_titles import titles_in_box
 from storage.offers import Offer
 from storage.people import Person
 from storage.postcodes import haversine_km
@@ -123,7 +126,7 @@ async def find_suggestions(
         if ring >= radius:
             break
         top = [s for s in heapq.nsmallest(limit, scored, key=order_key) if not s.full]
-        if len(top) >= limit:
+        if len(top) >= limit and not top[-1].outside_time:  # else any time fit farther wins
             need = top[-1].score - near_points(ring, radius)
             if need > ceiling:
                 break
@@ -135,17 +138,16 @@ async def find_suggestions(
 async def nearest_matches(
     tx: Tx, seeker: Seeker, today: date, limit: int = 3, exclude: frozenset[int] = frozenset()
 ) -> list[Suggestion]:
-    """The nearest offers sharing an interest, beyond the travel radius (up to fallback_km)."""
+    """The nearest offers beyond the travel radius (up to fallback_km), those sharing an
+    interest first: shown only when nothing at all is within reach."""
     reach = fallback_km(seeker.travel_km)
     rows = await store.offers_in_box(
-        tx,
-        box(seeker.latitude, seeker.longitude, reach),
-        max_level(seeker),
-        today,
-        interest_mask=seeker.interests,
+        tx, box(seeker.latitude, seeker.longitude, reach), max_level(seeker), today
     )
     scored = best(seeker, map(candidate, rows), max_km=reach, exclude=exclude)
-    open_first = sorted(scored, key=lambda s: (s.full, s.distance_km, s.offer_id))
+    open_first = sorted(
+        scored, key=lambda s: (s.full, not s.matched, s.outside_time, s.distance_km, s.offer_id)
+    )
     return open_first[:limit]
 
 
@@ -168,18 +170,16 @@ async def unmet_interests(tx: Tx, seeker: Seeker, interests: list[str], today: d
 @dataclass
 class Found:
     suggestions: list[Suggestion]
-    nothing_near: bool  # nothing within reach shares an interest: the nearest ones lead
+    nothing_near: bool  # nothing at all within reach: the nearest ones beyond it, said so
 
 
 async def look_up(
     ctx: Context, seeker: Seeker, seen: frozenset[int], shown: tuple[str, ...], fresh: bool
 ) -> Found:
     suggestions = await find_suggestions(ctx.tx, seeker, ctx.today, exclude=seen, shown=shown)
-    nothing_near = bool(seeker.interests) and not any(s.matched for s in suggestions)
-    if nothing_near:
-        nearest = await nearest_matches(ctx.tx, seeker, ctx.today, exclude=seen)
-        ids = {s.offer_id for s in nearest}
-        suggestions = nearest + [s for s in suggestions if s.offer_id not in ids]
+    nothing_near = not suggestions
+    if nothing_near:  # never beyond the person's distance while anything is within it
+        suggestions = await nearest_matches(ctx.tx, seeker, ctx.today, exclude=seen)
     person = ctx.person
     if (
         fresh
@@ -196,6 +196,32 @@ async def look_up(
                 ctx.tx, person.id, ctx.today, person.network_id, municipality, unmet
             )
     return Found(suggestions, nothing_near)
+
+
+async def word_look_up(
+    ctx: Context, seeker: Seeker, seen: frozenset[int], word: str
+) -> Found | None:
+    """Offers of the kinds a typed word names, or with the word in a title, best first:
+    within reach only, or the nearest beyond it when none is within (`nothing_near`).
+    None when the word names no kind and no title near the person."""
+    kinds = kinds_for(word)
+    reach = fallback_km(seeker.travel_km)
+    area = box(seeker.latitude, seeker.longitude, reach)
+    titled = set()
+    for offer_id, title, translations in await titles_in_box(ctx.tx, area, ctx.today):
+        titles = [title, *(v.get("title", "") for v in loads(translations, {}).values())]
+        if in_title(word, titles):
+            titled.add(offer_id)
+    if not kinds and not titled:
+        return None
+    rows = await store.offers_in_box(ctx.tx, area, max_level(seeker), ctx.today)
+    matching = [c for c in map(candidate, rows) if c.kind in kinds or c.id in titled]
+    ranked = rank(seeker, matching, max_km=reach, exclude=seen)
+    within = [s for s in ranked if s.distance_km <= seeker.travel_km]
+    if within or not ranked:
+        return Found(within, False)
+    nearest = sorted(ranked, key=lambda s: (s.full, s.outside_time, s.distance_km, s.offer_id))
+    return Found(nearest, True)
 
 
 # --- for other features ---------------------------------------------------------------------

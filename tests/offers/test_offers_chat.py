@@ -242,7 +242,8 @@ async def test_nothing_within_reach_is_said_kindly_and_counted(
     # Music within 2 km of Diksmuide: none in the demo catalog.
     await onboard_newcomer(chat, place="8600", interests=("music",), travel=2)
     replies = await chat.say("/offers")
-    assert "nothing fits your interests" in replies[-1].text
+    assert "🔭 Nothing within 2 km of you. This one is farther away." in replies[-1].text
+    assert "🚗 Farther than your 2 km" in replies[-1].text  # the card says so too
     nearest = await offer(catalog, card_id(replies[-1]))
     assert "music" in nearest.interests
     async with catalog.transaction() as tx:
