@@ -11,10 +11,12 @@ from dataclasses import replace
 
 from handlers.common import menu_replies, rows
 from handlers.context import Context
+from handlers.people.privacy_notice import privacy_text
 from handlers.registry import N_, Feature, Input
 from handlers.types import Button, Reply
 from handlers.vocab import AVAILABILITY, DUTCH_LEVELS, INTERESTS, TRAVEL_KM, dutch_icons
 from i18n import BY_CODE, LANGUAGES, locale_from_telegram, ordered_for
+from storage.buddies import get_invite, invite_problem
 from storage.networks import municipality_for_postcode, network_for_postcode
 from storage.people import update_person
 from storage.postcodes import postcodes
@@ -24,6 +26,7 @@ feature = Feature("handlers.people.onboarding")
 NEWCOMER_STEPS = ("on", "oc", "oi", "od", "oa", "ok", "ot")
 BUDDY_STEPS = ("on", "oc", "oa", "og")
 MAX_NAME = 60
+PAIR_PREFIX = "pair-"  # handlers.people.buddies.START_PREFIX (buddies sits above onboarding)
 
 
 def steps_for(role: str | None) -> tuple[str, ...]:
@@ -106,7 +109,24 @@ async def language_answer(ctx: Context, given: Input) -> list[Reply]:
     ctx.person.locale = code
     if ctx.state.data.get("return"):
         return await advance(ctx)
+    inviter = await _inviter(ctx)
+    if inviter is not None:  # opened a buddy's link: a newcomer, told who invited them
+        ctx.state.data["role"] = "newcomer"
+        text = ctx._("🤝 {name} invited you. {name} wants to be your buddy. First a few "
+                     "questions, then you can say yes.", name=inviter)  # fmt: skip
+        return [Reply(text=text), *await ctx.goto("op")]
     return await ctx.goto("or")
+
+
+async def _inviter(ctx: Context) -> str | None:
+    """The buddy whose valid invite link the person opened before onboarding, if any."""
+    pending = str(ctx.state.data.get("pending_start") or "")
+    if not pending.startswith(PAIR_PREFIX):
+        return None
+    invite = await get_invite(ctx.tx, pending.removeprefix(PAIR_PREFIX))
+    if invite_problem(invite, ctx.person.id, ctx.now) is not None or invite is None:
+        return None
+    return invite.buddy_name or ctx._("Your buddy")
 
 
 def _match_language(text: str) -> str | None:
@@ -136,23 +156,6 @@ async def role_answer(ctx: Context, given: Input) -> list[Reply]:
         return await ctx.reprompt()
     ctx.state.data["role"] = given.args[0]
     return await ctx.goto("op")
-
-
-def privacy_text(ctx: Context) -> str:
-    return "\n".join(
-        [
-            ctx._("🔒 <b>Your data</b>"),
-            ctx._("• We keep: your name, town, interests, Dutch level, free time and your hours."),
-            ctx._("• Why: to find activities for you and to count your hours."),
-            ctx._(
-                "• Who sees it: you, your buddy or the organisation for your hours, "
-                "and the staff of your region."
-            ),
-            ctx._("• We never ask your nationality, religion, health or national number."),
-            ctx._("• How long: until you delete it, at most 2 years after your last visit."),
-            ctx._("• /mydata shows everything. /forget deletes everything."),
-        ]
-    )
 
 
 async def _privacy_prompt(ctx: Context) -> list[Reply]:
@@ -192,7 +195,10 @@ async def _name_prompt(ctx: Context) -> list[Reply]:
     if hint and len(hint) <= MAX_NAME:
         buttons.append([Button(label=f"👤 {hint}", data="on:hint")])
     buttons.append([Button(label=ctx._("⏭️ Skip"), data="on:skip")])
-    text = ctx._("✏️ What is your first name? Your buddy and your counsellor will see it.")
+    if ctx.person.role == "buddy":
+        text = ctx._("✏️ What is your first name? The newcomers you help will see it.")
+    else:
+        text = ctx._("✏️ What is your first name? Your buddy and your counsellor will see it.")
     return [Reply(text=text, buttons=buttons)]
 
 

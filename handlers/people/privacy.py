@@ -6,8 +6,9 @@ import contextlib
 import json
 from typing import Any
 
+from handlers.common import menu_buttons
 from handlers.context import Context
-from handlers.people.onboarding import privacy_text
+from handlers.people.privacy_notice import mydata_summary, privacy_text
 from handlers.registry import N_, Feature
 from handlers.types import Attachment, Button, Reply
 from storage.db import Tx
@@ -18,7 +19,8 @@ feature = Feature("handlers.people.privacy")
 
 @feature.command("privacy", N_("How we use your data"), needs_onboarding=False)
 async def privacy_command(ctx: Context, _args: str) -> list[Reply]:
-    return [Reply(text=privacy_text(ctx))]
+    buttons = menu_buttons(ctx) if ctx.person.onboarded else []
+    return [Reply(text=privacy_text(ctx), buttons=buttons)]
 
 
 async def export_person(tx: Tx, person_id: int) -> dict[str, Any]:
@@ -63,12 +65,14 @@ async def mydata_command(ctx: Context, _args: str) -> list[Reply]:
     document = await export_person(ctx.tx, ctx.person.id)
     content = json.dumps(document, ensure_ascii=False, indent=2, default=str).encode()
     return [
+        Reply(text=mydata_summary(ctx, document)),
         Reply(
             text=ctx._("📦 This is everything we keep about you."),
             document=Attachment(
                 filename="meedoen-mydata.json", content=content, mime="application/json"
             ),
-        )
+            buttons=menu_buttons(ctx) if ctx.person.onboarded else [],
+        ),
     ]
 
 
@@ -97,7 +101,7 @@ async def forget_answer(ctx: Context, args: list[str]) -> list[Reply]:
         ctx.forgotten = True
         return [Reply(text=locale_text, edit=True)]
     if args == ["no"]:
-        return [Reply(text=ctx._("👍 Nothing was deleted."), edit=True)]
+        return [Reply(text=ctx._("👍 Nothing was deleted."), edit=True, buttons=menu_buttons(ctx))]
     from handlers.common import stale_button
 
     return await stale_button(ctx)

@@ -340,7 +340,7 @@ async def test_mydata_and_forget_cover_enrolments(chat: Chat, catalog: Database)
     await chat.press(f"ay:{offer_id}")
     second = card_id((await chat.press(f"ax:{offer_id}"))[-1])
     await chat.press(f"an:{second}")
-    document = json.loads((await chat.say("/mydata"))[0].document.content)
+    document = json.loads((await chat.say("/mydata"))[-1].document.content)
     assert document["enrolments"][0]["offer_id"] == offer_id
     assert document["declined_offers"][0]["offer_id"] == second
     await chat.say("/forget")
