@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from handlers.common import menu_replies, not_for_role, not_understood, stale_button
+from handlers.common import menu_replies, not_for_role, not_understood, stale_button, way_on
 from handlers.context import Config, Context
 from handlers.features import REGISTRY
 from handlers.registry import Input
@@ -48,7 +48,7 @@ class Router:
                 locale = person.locale
                 state = await load_state(tx, person.id)
                 ctx = Context(tx, person, state, self.config, now, turn, REGISTRY)
-                replies = await dispatch(ctx)
+                replies = way_on(ctx, await dispatch(ctx))
                 if not ctx.forgotten:
                     await save_state(tx, person.id, ctx.state, now)
                     if ctx.person.consented:

@@ -72,6 +72,9 @@ async def test_pair_log_confirm_progress_and_proof(telegram: E2E) -> None:  # no
     (confirmed,) = await tap(newcomer, "👍 Yes")
     assert confirmed.edited and "Confirmed" in confirmed.body
     await telegram.drain_outbox()
+    assert buddy.read() == []  # "confirmed" notices wait a few minutes to be bundled
+    telegram.clock.advance(minutes=3)
+    await telegram.drain_outbox()
     (thanks,) = await buddy.wait_messages(1)
     assert "Amal confirmed" in thanks.body
 
