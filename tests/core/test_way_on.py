@@ -110,7 +110,7 @@ async def test_non_urgent_notices_wait_for_the_morning(db: Database) -> None:
     from handlers.context import Config
 
     router = Router(db, Config(bot_username="meedoen_test_bot"), clock=clock)
-    buddy, newcomer = await paired(router)
+    buddy, _newcomer = await paired(router)
     await buddy.say("/log")
     await buddy.press("hh:60")
     await buddy.press("ba:coffee")
