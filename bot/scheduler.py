@@ -49,6 +49,7 @@ from storage.db import Database
 
 log = logging.getLogger(__name__)
 
+
 def default_ticks() -> list[Tick]:
     return list(TICKS)
 

@@ -107,14 +107,17 @@ def answer_buttons(t: Translator, entry: HourEntry, confirmer_id: int) -> list[B
         yes, no = t._("👍 Yes"), t._("👎 No")
     else:
         yes, no = t._("✅ Yes"), t._("❌ No")
-    return [Button(label=yes, data=f"hc:ok:{entry.id}"), Button(label=no, data=f"hc:no:{entry.id}")]
+    return [
+        Button(label=yes, data=f"hc:ok:{entry.id}", style="success"),
+        Button(label=no, data=f"hc:no:{entry.id}", style="danger"),
+    ]
 
 
 def all_button(t: Translator, ids: Sequence[int]) -> list[list[Button]]:
     if len(ids) < 2:
         return []
     data, count = pack_ids(ids)
-    return [[Button(label=t._("✅ Confirm all {n}", n=count), data=data)]]
+    return [[Button(label=t._("✅ Confirm all {n}", n=count), data=data, style="success")]]
 
 
 def request_text(

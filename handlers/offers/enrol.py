@@ -167,7 +167,9 @@ async def ask_cancel(ctx: Context, args: list[str]) -> list[Reply]:
             text=ctx._("❓ Cancel {title}?", title=offer.title_nl),
             buttons=[
                 [
-                    Button(label=ctx._("✅ Yes, cancel"), data=f"ar:{enrolment.id}"),
+                    Button(
+                        label=ctx._("✅ Yes, cancel"), data=f"ar:{enrolment.id}", style="danger"
+                    ),
                     Button(label=ctx._("↩️ No"), data="al"),
                 ]
             ],

@@ -85,7 +85,7 @@ async def forget_command(ctx: Context, _args: str) -> list[Reply]:
             ),
             buttons=[
                 [
-                    Button(label=ctx._("🗑️ Yes, delete"), data="fg:yes"),
+                    Button(label=ctx._("🗑️ Yes, delete"), data="fg:yes", style="danger"),
                     Button(label=ctx._("↩️ No, keep"), data="fg:no"),
                 ]
             ],
