@@ -38,6 +38,7 @@ def menu_buttons(ctx: Context) -> list[list[Button]]:
 
 
 async def menu_replies(ctx: Context, text: str | None = None) -> list[Reply]:
+    # Translators: above the main menu buttons.
     return [Reply(text=text or ctx._("🏠 What do you want to do?"), buttons=menu_buttons(ctx))]
 
 

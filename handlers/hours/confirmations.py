@@ -228,7 +228,7 @@ async def tell_confirmed(
             is_newcomer: bool = is_newcomer,
         ) -> list[Reply]:
             fallback = group[0].provider_name
-            head = t._("✅ {name} confirmed:", name=name_of(t, confirmer, fallback))
+            head = t._("✅ Confirmed by {name}:", name=name_of(t, confirmer, fallback))
             lines = [
                 entry_line(t, e, buddies[e.id] if is_newcomer else None) for e in group[:MAX_LISTED]
             ]
@@ -459,7 +459,9 @@ async def note_answer(ctx: Context, given: Input) -> list[Reply]:
         return await ctx.reprompt()
     note = None if given.pressed else given.text
     if note is not None and len(note) > MAX_NOTE:
-        return [Reply(text=ctx._("✂️ Please write at most {n} characters.", n=MAX_NOTE))]
+        text = ctx.ngettext("✂️ Please write at most {n} character.",
+                            "✂️ Please write at most {n} characters.", MAX_NOTE)  # fmt: skip
+        return [Reply(text=text)]
     entry_id = int(ctx.state.data.get("entry", 0))
     ctx.finish()
     if not await record_note(ctx.tx, ctx.config, ctx.now, entry_id, ctx.person.id, note):

@@ -74,8 +74,11 @@ def refusal_text(ctx: Context, refusal: Refusal, **values: object) -> str:
         return ctx._("☝️ At most 16 hours on one day. This day has {hours} already.", **values)
     if refusal is Refusal.FUTURE:
         return ctx._("☝️ That day has not come yet. Choose today or a day before.")
-    return ctx._("☝️ That is more than {days} days ago. Ask your counsellor about older hours.",
-                 days=ctx.config.max_log_age_days)  # fmt: skip
+    return ctx.ngettext(
+        "☝️ That is more than {n} day ago. Ask your counsellor about older hours.",
+        "☝️ That is more than {n} days ago. Ask your counsellor about older hours.",
+        ctx.config.max_log_age_days,
+    )
 
 
 def _day_of(ctx: Context) -> date:
@@ -85,8 +88,10 @@ def _day_of(ctx: Context) -> date:
 
 def _day_label(ctx: Context, day: date) -> str:
     if day == ctx.today:
+        # Translators: a button: log hours for today.
         return ctx._("Today")
     if day == ctx.today - timedelta(days=1):
+        # Translators: a button: log hours for yesterday.
         return ctx._("Yesterday")
     return ctx.t.short_date(day)
 
@@ -200,7 +205,9 @@ async def duration_answer(ctx: Context, given: Input) -> list[Reply]:
 async def _day_prompt(ctx: Context) -> list[Reply]:
     text = ctx._("📅 Which day? Or type a date, for example 21/11.")
     first = [
+        # Translators: a button: log hours for today.
         Button(label=ctx._("Today"), data="hd:0"),
+        # Translators: a button: log hours for yesterday.
         Button(label=ctx._("Yesterday"), data="hd:1"),
     ]
     if not ctx.state.data.get("more"):
@@ -358,7 +365,8 @@ async def _saved(ctx: Context, entry: HourEntry, by_buddy: bool) -> list[Reply]:
         lines.append(ctx._("⏳ Waiting for confirmation by {name}.",
                            name=entry.provider_name or ctx._("the organisation")))  # fmt: skip
     buttons = [
-        Button(label=ctx._("↩️ Undo"), data=f"hu:{entry.id}"),
+        # Translators: deletes the hours just saved; not "cancel".
+        Button(label=ctx._("🗑️ Remove"), data=f"hu:{entry.id}", style="danger"),
         Button(label=ctx._("⏱️ Log more"), data="m:log"),
     ]
     if not by_buddy:
@@ -381,9 +389,12 @@ async def undo_action(ctx: Context, args: list[str]) -> list[Reply]:
     if entry.status == "undone":
         return [Reply(text=ctx._("👌 Already removed:") + " " + line)]
     if not await undo_entry(ctx.tx, entry.id, ctx.now):
-        return [Reply(text=ctx._("🔒 This entry is confirmed already. It cannot be undone.")
-                      + "\n" + line)]  # fmt: skip
-    return [Reply(text=ctx._("↩️ Removed:") + " " + line, edit=True)]
+        return [Reply(text=ctx._("🔒 These hours are confirmed already. You cannot remove "
+                                 "them.") + "\n" + line)]  # fmt: skip
+    done = Reply(text=ctx._("🗑️ Removed:") + " " + line, edit=True)
+    return [done, Reply(text=ctx._("⏱️ Log hours again?"), buttons=[
+        [Button(label=ctx._("⏱️ Log hours"), data="m:log"),
+         Button(label=ctx._("🗂️ My hours"), data="hm")]])]  # fmt: skip
 
 
 async def my_hours_lines(ctx: Context, entries: list[HourEntry]) -> list[str]:

@@ -50,6 +50,7 @@ def _celebration(
                 ]
             )  # fmt: skip
             image = progress_picture(t, result, config) if result and config else None
+            # Translators: a button: make the paper (PDF) that shows the hours, for the counsellor.
             buttons = [[Button(label=t._("📄 Proof"), data="m:proof")]]
             return [Reply(text=text, buttons=buttons, image=image)]
         message = {
@@ -162,6 +163,7 @@ async def progress_replies(ctx: Context) -> list[Reply]:
         ]
     ]
     if result.confirmed_minutes or result.self_declared_minutes:
+        # Translators: a button: make the paper (PDF) that shows the hours, for the counsellor.
         buttons.append([Button(label=ctx._("📄 Proof"), data="m:proof")])
     return [
         Reply(

@@ -123,10 +123,13 @@ def card_buttons(ctx: Context, offer: Offer) -> list[list[Button]]:
     rows = [
         [
             Button(label=ctx._("👍 I want to go"), data=f"ay:{i}"),
+            # Translators: a button: never show this activity again.
             Button(label=ctx._("👎 Not for me"), data=f"an:{i}"),
         ],
         [
+            # Translators: a button: show the next activity.
             Button(label=ctx._("➡️ Another"), data=f"ax:{i}"),
+            # Translators: a button: open the place on a map.
             Button(label=ctx._("🗺️ Map"), url=map_url(offer)),
         ],
     ]
@@ -137,8 +140,10 @@ def card_buttons(ctx: Context, offer: Offer) -> list[list[Button]]:
         extra.append(Button(label=ctx._("☎️ Contact"), data=f"ak:{i}"))
     if extra:
         rows.append(extra)
+    # Translators: a button: explain the small pictures (signs) on an activity card.
     info = [Button(label=ctx._("ℹ️ Signs"), data=f"ai:{i}")]
     if offer.description_nl and short(offer.description_nl) != offer.description_nl:
+        # Translators: a button: show the whole description of an activity.
         info.insert(0, Button(label=ctx._("📖 More"), data=f"ad:{i}"))
     rows.append(info)
     return rows

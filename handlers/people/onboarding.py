@@ -165,6 +165,7 @@ async def _privacy_prompt(ctx: Context) -> list[Reply]:
             buttons=[
                 [
                     Button(label=ctx._("✅ I agree"), data="op:yes"),
+                    # Translators: a button: do not agree now; the person can start again later.
                     Button(label=ctx._("⏸️ Not now"), data="op:no"),
                 ]
             ],

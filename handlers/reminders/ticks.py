@@ -285,17 +285,16 @@ async def remind_after_meetings(round_: Round) -> None:
 # --- quiet for two weeks ---------------------------------------------------------------------
 def newcomer_nudge(name: str | None, ideas: list[Offer]) -> Build:
     def build(t: Translator) -> list[Reply]:
-        who = name or t._("there")
+        hello = t._("👋 Hello {name}!", name=name) if name else t._("👋 Hello!")
         if ideas:
-            lines = [t._("👋 Hello {name}! It has been two weeks. Two ideas for you:", name=who)]
+            lines = [hello + " " + t._("It has been two weeks. Two ideas for you:")]
             for offer in ideas:
                 icon = KINDS.get(offer.kind, KINDS["other"])[0]
                 where = offer.municipality or ""
                 lines.append(t._("{icon} {title} · {place}", icon=icon, title=offer.title_nl,
                                  place=where))  # fmt: skip
         else:
-            lines = [t._("👋 Hello {name}! It has been two weeks. Shall we find something "
-                          "for you?", name=who)]  # fmt: skip
+            lines = [hello + " " + t._("It has been two weeks. Shall we find something for you?")]
         buttons = [
             Button(label=t._("🔎 Ideas"), data="m:offers"),
             Button(label=t._("⏱️ Log hours"), data="m:log"),

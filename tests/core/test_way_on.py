@@ -96,7 +96,7 @@ async def test_confirmations_come_as_one_message(router: Router, db: Database) -
         await newcomer.press(f"hc:ok:{entry['id']}")
     told = await inbox(db, BUDDY, "hours_confirmed")
     assert len(told) == 1  # one message, three lines
-    assert told[0].text.count("Amal confirmed") == 3
+    assert told[0].text.count("Confirmed by Amal") == 3
     waiting = await rows(
         db, "SELECT not_before, created_at FROM outbox WHERE purpose = 'hours_confirmed' "
         "AND status = 'pending'"
@@ -114,7 +114,5 @@ async def test_non_urgent_notices_wait_for_the_morning(db: Database) -> None:
     await buddy.say("/log")
     await buddy.press("hh:60")
     await buddy.press("ba:coffee")
-    (request,) = await rows(
-        db, "SELECT not_before FROM outbox WHERE purpose = 'confirm_request'"
-    )
+    (request,) = await rows(db, "SELECT not_before FROM outbox WHERE purpose = 'confirm_request'")
     assert request["not_before"].startswith("2026-11-24T07:00")  # 08:00 in Brussels

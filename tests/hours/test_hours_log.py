@@ -214,7 +214,7 @@ async def test_newcomer_undoes_an_unconfirmed_entry(router: Router, db: Database
     await _at_duration(newcomer)
     await newcomer.tap("1 h")
     await newcomer.tap("Today")
-    await newcomer.tap("Undo")
+    await newcomer.tap("Remove")
     assert "Removed" in newcomer.text
     assert (await entries(db))[0]["status"] == "undone"
     await _at_duration(newcomer)  # undone entries do not ask "add again?"
@@ -231,7 +231,7 @@ async def test_confirmed_entries_cannot_be_undone(router: Router, db: Database) 
     entry_id = (await entries(db))[0]["id"]
     await buddy.press(f"hc:ok:{entry_id}")
     await newcomer.press(f"hu:{entry_id}")
-    assert "cannot be undone" in newcomer.text
+    assert "You cannot remove them" in newcomer.text
     assert (await entries(db))[0]["status"] == "confirmed"
 
 

@@ -78,7 +78,7 @@ async def test_pair_log_confirm_progress_and_proof(telegram: E2E) -> None:  # no
     telegram.clock.advance(minutes=3)
     await telegram.drain_outbox()
     (thanks,) = await buddy.wait_messages(1)
-    assert "Amal confirmed" in thanks.body
+    assert "Confirmed by Amal" in thanks.body
 
     # The newcomer logs a meeting; the buddy disputes it; both sides give their words.
     await say(newcomer, "/log")
