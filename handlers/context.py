@@ -140,6 +140,7 @@ QUIET_PURPOSES = frozenset(
 BUNDLED_PURPOSES = frozenset({"hours_confirmed", "provider_enrolment", "provider_cancellation"})
 QUIET_FROM, QUIET_UNTIL = time(21, 0), time(8, 0)
 BUNDLE_WINDOW = timedelta(minutes=3)
+MENU_ROLES = ("newcomer", "buddy")
 MAX_BUNDLE_TEXT = 3000  # characters; a bigger bundle starts a new message
 
 
@@ -212,7 +213,9 @@ async def notify_person(
         if address is None or await unreachable_since(tx, channel, address):
             continue
         t = translator(person.locale)
-        replies = with_way_on(t, build(t))
+        replies = build(t)
+        if person.role in MENU_ROLES:  # staff and providers have no person menu
+            replies = with_way_on(t, replies)
         if purpose in BUNDLED_PURPOSES:
             waiting = await waiting_message(
                 tx, person_id, channel, address, purpose, now - BUNDLE_WINDOW

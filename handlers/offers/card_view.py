@@ -29,8 +29,15 @@ REASON_WORDS = {
 
 
 def short(text: str, limit: int = DESCRIPTION_CHARS) -> str:
+    """At most `limit` characters: whole sentences when they fill at least half of it,
+    else cut at a word with "…" (never mid-word)."""
+    text = " ".join(text.split())
     if len(text) <= limit:
         return text
+    head = text[: limit + 1]
+    ends = [i + 1 for i, ch in enumerate(head[:-1]) if ch in ".!?" and head[i + 1] == " "]
+    if ends and ends[-1] >= limit // 2:
+        return text[: ends[-1]]
     cut = text[:limit].rsplit(" ", 1)[0]
     return cut.rstrip(",.;:") + "…"
 

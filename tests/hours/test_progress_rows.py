@@ -117,3 +117,27 @@ def test_text_bar_agrees_with_the_picture_at_every_hour(rtl: bool) -> None:
         assert all(len(row) == 10 for row in squares)
         assert "".join(squares).count("🟩") == _filled(img, rtl) == min(hours, 40), hours
         assert lines[-1].endswith(f" {hours}/40")
+
+
+async def test_reaching_the_target_sends_the_celebration_picture(db, clock) -> None:  # type: ignore[no-untyped-def]
+    from handlers.context import Config
+    from handlers.router import Router
+    from tests.conftest import Chat, onboard_newcomer
+    from tests.hours.test_hours_support import inbox
+
+    router = Router(db, Config(self_declared_counts=True, bot_username="b"), clock=clock)
+    newcomer = Chat(router)
+    await onboard_newcomer(newcomer, locale="ar")
+    for day, hours in ((0, "12"), (1, "12"), (2, "12"), (3, "4")):
+        await newcomer.say("/log")
+        await newcomer.press("hl:x")
+        await newcomer.press("hk:sport")
+        await newcomer.say(hours)
+        await newcomer.press(f"hd:{day}")
+    (done,) = [r for r in await inbox(db, newcomer.address, "milestone") if r.image]
+    picture = Image.open(io.BytesIO(done.image.content)).convert("RGB")
+    assert picture.getpixel((3, HEIGHT // 2)) == CELEBRATION_GOLD  # the gold frame
+    boxes = slot_layout(40, rtl=True)  # Arabic: filled from the right
+    assert all(picture.getpixel(((a + c) // 2, (b + d) // 2)) == self_noted_fill("sport")
+               for a, b, c, d in boxes)  # fmt: skip
+    assert done.buttons  # a way on: the proof
