@@ -117,7 +117,8 @@ def all_button(t: Translator, ids: Sequence[int]) -> list[list[Button]]:
     if len(ids) < 2:
         return []
     data, count = pack_ids(ids)
-    return [[Button(label=t._("✅ Confirm all {n}", n=count), data=data, style="success")]]
+    label = t.ngettext("✅ Confirm all {n}", "✅ Confirm all {n}", count)
+    return [[Button(label=label, data=data, style="success")]]
 
 
 def request_text(

@@ -414,7 +414,8 @@ async def my_hours_action(ctx: Context, args: list[str]) -> list[Reply]:
     lines = [ctx._("🗂️ Your last hours:"), *await my_hours_lines(ctx, entries)]
     lines.append(ctx._("✅ confirmed · ⏳ waiting · ❌ not right · ✍️ noted yourself"))
     undoable = [
-        Button(label=ctx._("↩️ {day} · {hours}", day=ctx.t.short_date(e.day),
+        # Translators: a button that removes these hours: the day and the hours.
+        Button(label=ctx._("🗑️ {day} · {hours}", day=ctx.t.short_date(e.day),
                            hours=hours_text(ctx.t, e.minutes)), data=f"hu:{e.id}")
         for e in entries if e.status in ("pending", "self_declared")
     ]  # fmt: skip

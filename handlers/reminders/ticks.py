@@ -387,8 +387,9 @@ def confirm_reminder(
             who = t.value(name_of(t, None, names.get(entry.id)))
             lines.append(f"• {who}: {entry_line(t, entry)}")
         if len(entries) > len(shown):
-            lines.append(t._("… and {n} more. Type /confirm to see all.",
-                             n=len(entries) - len(shown)))  # fmt: skip
+            lines.append(t.ngettext("… and {n} more. Type /confirm to see all.",
+                                    "… and {n} more. Type /confirm to see all.",
+                                    len(entries) - len(shown)))  # fmt: skip
         rows = [answer_buttons(t, entry, confirmer_id) for entry in shown]
         rows += all_button(t, [entry.id for entry in entries])
         return [Reply(text="\n".join(lines), buttons=rows)]
