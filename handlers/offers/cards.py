@@ -71,7 +71,7 @@ async def show_next(
     recent = _recent_kinds(ctx) if seen else ()
     skip = frozenset(seen) | await store.enrolled_offer_ids(ctx.tx, ctx.person.id)
     if found is None and query is not None:
-        found = await word_look_up(ctx, seeker, skip, query)
+        found = await word_look_up(ctx.tx, seeker, ctx.today, skip, query)
     if found is None:
         found = await look_up(ctx, seeker, skip, recent, fresh)
     ctx.finish()
@@ -133,7 +133,7 @@ async def typed_search(ctx: Context, text: str) -> list[Reply] | None:
     seeker = seeker_for(ctx.person, declined)
     assert seeker is not None
     skip = declined | await store.enrolled_offer_ids(ctx.tx, ctx.person.id)
-    found = await word_look_up(ctx, seeker, skip, text)
+    found = await word_look_up(ctx.tx, seeker, ctx.today, skip, text)
     if found is None:
         return None
     intro = ctx._("🔎 {word}", word=text)

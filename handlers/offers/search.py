@@ -199,29 +199,45 @@ async def look_up(
 
 
 async def word_look_up(
-    ctx: Context, seeker: Seeker, seen: frozenset[int], word: str
+    tx: Tx, seeker: Seeker, today: date, seen: frozenset[int], word: str
 ) -> Found | None:
     """Offers of the kinds a typed word names, or with the word in a title, best first:
     within reach only, or the nearest beyond it when none is within (`nothing_near`).
-    None when the word names no kind and no title near the person."""
+    None when the word names no kind and no title within reach: not a search word."""
     kinds = kinds_for(word)
+    within = await _word_matches(tx, seeker, today, seen, word, kinds, seeker.travel_km)
+    if within is None or within:
+        return None if within is None else Found(within, False)
     reach = fallback_km(seeker.travel_km)
-    area = box(seeker.latitude, seeker.longitude, reach)
+    farther = await _word_matches(tx, seeker, today, seen, word, kinds, reach) or []
+    nearest = sorted(farther, key=lambda s: (s.full, s.outside_time, s.distance_km, s.offer_id))
+    return Found(nearest, bool(nearest))
+
+
+async def _word_matches(
+    tx: Tx,
+    seeker: Seeker,
+    today: date,
+    seen: frozenset[int],
+    word: str,
+    kinds: frozenset[str],
+    km: float,
+) -> list[Suggestion] | None:
+    """The ranked offers within `km` of the kinds or with the word in a title; None when
+    the word names no kind and no title there."""
+    area = box(seeker.latitude, seeker.longitude, km)
     titled = set()
-    for offer_id, title, translations in await titles_in_box(ctx.tx, area, ctx.today):
-        titles = [title, *(v.get("title", "") for v in loads(translations, {}).values())]
-        if in_title(word, titles):
+    for offer_id, title, translations in await titles_in_box(tx, area, today):
+        if in_title(word, [title]) or (
+            translations not in (None, "", "{}")
+            and in_title(word, [v.get("title", "") for v in loads(translations, {}).values()])
+        ):
             titled.add(offer_id)
     if not kinds and not titled:
         return None
-    rows = await store.offers_in_box(ctx.tx, area, max_level(seeker), ctx.today)
+    rows = await store.offers_in_box(tx, area, max_level(seeker), today)
     matching = [c for c in map(candidate, rows) if c.kind in kinds or c.id in titled]
-    ranked = rank(seeker, matching, max_km=reach, exclude=seen)
-    within = [s for s in ranked if s.distance_km <= seeker.travel_km]
-    if within or not ranked:
-        return Found(within, False)
-    nearest = sorted(ranked, key=lambda s: (s.full, s.outside_time, s.distance_km, s.offer_id))
-    return Found(nearest, True)
+    return rank(seeker, matching, max_km=km, exclude=seen)
 
 
 # --- for other features ---------------------------------------------------------------------
