@@ -236,7 +236,12 @@ class TelegramChannel:
                 (str(chat_id),),
             )
         fit = (row[0], row[1]) if row else None
-        if fit is None or self._chat_menus.get(chat_id) == fit:
+        if fit is None:  # forgotten (or never known): back to the menu of the app's language
+            if self._chat_menus.pop(chat_id, None) is not None:
+                with contextlib.suppress(TelegramError):
+                    await self.application.bot.delete_my_commands(BotCommandScopeChat(chat_id))
+            return
+        if self._chat_menus.get(chat_id) == fit:
             return
         with contextlib.suppress(TelegramError):
             await self.application.bot.set_my_commands(

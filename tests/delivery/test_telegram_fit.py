@@ -21,6 +21,9 @@ async def test_the_chat_menu_follows_the_chosen_language(telegram: E2E) -> None:
     assert all(ARABIC.search(d) for d in descriptions), descriptions
     names = [c["command"] for c in telegram.fake.commands["chat:601:"]]
     assert "offers" in names and "progress" in names  # a newcomer's commands
+    await say(user, "/forget")
+    await tap(user, "fg:yes")
+    await telegram.fake.wait_for(lambda: "chat:601:" not in telegram.fake.commands, 10)
 
 
 async def test_a_buddy_menu_lists_only_buddy_commands(telegram: E2E) -> None:  # noqa: F811
