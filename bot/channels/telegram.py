@@ -258,9 +258,9 @@ class TelegramChannel:
         if turn is None or self.wiring is None:
             return
         replies = await self.wiring.router.handle(turn)
+        await self.fit_chat_menu(int(turn.address))  # before the answer: the menu fits it
         source = query.message if query is not None and isinstance(query.message, Message) else None
         await self.send(int(turn.address), replies, source=source)
-        await self.fit_chat_menu(int(turn.address))
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("update failed: %s", context.error, exc_info=context.error)
