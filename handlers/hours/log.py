@@ -22,8 +22,7 @@ from handlers.hours.confirmations import (
     offer_confirmer,
     request_confirmation,
 )
-from handlers.hours.progress import celebrate, counted_minutes
-from handlers.hours.progress_bar import emoji_bar
+from handlers.hours.progress import celebrate, counted_minutes, text_bar
 from handlers.hours.rules import (
     DAY_CHOICES,
     DURATION_BUTTONS,
@@ -50,6 +49,7 @@ from storage.hours import (
     loggable_offers,
     minutes_on_day,
     same_activity_on_day,
+    totals,
     undo_entry,
 )
 from storage.people import get_person
@@ -370,10 +370,8 @@ async def _saved(ctx: Context, entry: HourEntry, by_buddy: bool) -> list[Reply]:
         Button(label=ctx._("⏱️ Log more"), data="m:log"),
     ]
     if not by_buddy:
-        counted = await counted_minutes(ctx.tx, ctx.config, entry.person_id)
-        lines.append(
-            ctx._("📊 Your total:") + " " + emoji_bar(counted / 60, ctx.config.target_hours)
-        )
+        result = await totals(ctx.tx, entry.person_id)  # the same squares as the picture
+        lines += [ctx._("📊 Your total:"), text_bar(ctx.t, result, ctx.config)]
         buttons.append(Button(label=ctx._("📊 My progress"), data="m:progress"))
     return [Reply(text="\n".join(lines), buttons=rows(buttons, 3))]
 
