@@ -133,7 +133,9 @@ class OutboxSender:
                     if exhausted and not backlog:
                         return sent
                     continue
-                done, _ = await asyncio.wait(running.values(), return_when=asyncio.FIRST_COMPLETED)
+                done, _ = await asyncio.wait(
+                    running.values(), return_when=asyncio.FIRST_COMPLETED
+                )
                 for address, task in list(running.items()):
                     if task in done:
                         del running[address]
@@ -238,9 +240,8 @@ class OutboxSender:
             else:
                 await outbox.retry_later(tx, message.id, now + outbox.backoff(attempts), error)
         if exc.unreachable:
-            log.info(
-                "outbox: %s address of person %s is unreachable", message.channel, message.person_id
-            )
+            log.info("outbox: %s address of person %s is unreachable", message.channel,
+                     message.person_id)
             if self.on_unreachable is not None:
                 await self.on_unreachable(message.person_id, message.channel)
             return None

@@ -22,7 +22,9 @@ async def run_console(settings: Settings) -> None:
         console = Console(wiring.router)
         wiring.sender.deliverers["console"] = console.deliver
         sender_task = asyncio.create_task(wiring.sender.run_forever())
-        mail_task = start_mail_watcher(settings, db, wiring.router.config, wake=wiring.sender.wake)
+        mail_task = start_mail_watcher(
+            settings, db, wiring.router.config, wake=wiring.sender.wake
+        )
         try:
             async with scheduler_for(db, settings, wiring.sender.wake):
                 await console.run()

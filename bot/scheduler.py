@@ -49,7 +49,6 @@ from storage.db import Database
 
 log = logging.getLogger(__name__)
 
-
 def default_ticks() -> list[Tick]:
     return list(TICKS)
 

@@ -305,7 +305,7 @@ def confirm_entry_of(replies: list[Reply]) -> int | None:
                     found.setdefault(int(match.group(2)), set()).add(match.group(1))
     if len(found) != 1:
         return None
-    ((entry_id, answers),) = found.items()
+    (entry_id, answers), = found.items()
     return entry_id if answers == {"ok", "no"} else None
 
 

@@ -45,13 +45,8 @@ def extract() -> Catalog:
             comment_tags=COMMENT_TAGS,
             strip_comment_tags=True,
         ):
-            template.add(
-                message,
-                None,
-                [(f"{folder}/{filename}", lineno)],
-                auto_comments=comments,
-                context=context,
-            )
+            template.add(message, None, [(f"{folder}/{filename}", lineno)],
+                         auto_comments=comments, context=context)
     return template
 
 
@@ -93,9 +88,9 @@ def sync() -> None:
 def missing(locale: str) -> list[str]:
     catalog = read(locale)
     return [
-        str(m.id)
-        for m in catalog
-        if m.id and (not all(m.string) if isinstance(m.string, tuple) else not m.string)
+        str(m.id) for m in catalog if m.id and (
+            not all(m.string) if isinstance(m.string, tuple) else not m.string
+        )
     ]
 
 

@@ -78,13 +78,8 @@ async def create_invite(
     await tx.execute(
         "INSERT INTO pair_invites (code, buddy_id, created_by_person_id, created_at, expires_at) "
         "VALUES (?, ?, ?, ?, ?)",
-        (
-            code,
-            buddy_id,
-            created_by if created_by is not None else buddy_id,
-            iso(now),
-            iso(now + ttl),
-        ),
+        (code, buddy_id, created_by if created_by is not None else buddy_id, iso(now),
+         iso(now + ttl)),
     )
     invite = await get_invite(tx, code)
     assert invite is not None

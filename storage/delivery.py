@@ -100,3 +100,4 @@ async def clear_unreachable(tx: Tx, channel: str, address: str) -> None:
     await tx.execute(
         "DELETE FROM unreachable WHERE channel = ? AND address = ?", (channel, address)
     )
+

@@ -198,11 +198,7 @@ async def confirm_entry(
 
 
 async def dispute_entry(
-    tx: Tx,
-    entry_id: int,
-    confirmer_id: int,
-    confirmer_name: str | None,
-    note: str | None,
+    tx: Tx, entry_id: int, confirmer_id: int, confirmer_name: str | None, note: str | None,
     now: datetime,
 ) -> bool:
     """Pending → disputed, only by its confirmer, with their words when given."""
@@ -215,9 +211,8 @@ async def dispute_entry(
     return changed == 1
 
 
-async def set_note(
-    tx: Tx, entry_id: int, side: Literal["confirmer", "logger"], note: str | None, now: datetime
-) -> None:
+async def set_note(tx: Tx, entry_id: int, side: Literal["confirmer", "logger"], note: str | None,
+                   now: datetime) -> None:
     column = "confirmer_note" if side == "confirmer" else "logger_note"
     await tx.execute(
         f"UPDATE hour_entries SET {column} = ?, updated_at = ? WHERE id = ?",
@@ -225,9 +220,8 @@ async def set_note(
     )
 
 
-async def undo_entry(
-    tx: Tx, entry_id: int, now: datetime, allowed: Iterable[str] = UNCONFIRMED
-) -> bool:
+async def undo_entry(tx: Tx, entry_id: int, now: datetime,
+                     allowed: Iterable[str] = UNCONFIRMED) -> bool:
     wanted = list(allowed)
     changed = await tx.rowcount(
         f"UPDATE hour_entries SET status = 'undone', updated_at = ? "
@@ -245,11 +239,8 @@ async def totals(tx: Tx, person_id: int) -> Totals:
         (person_id,),
     )
     result = Totals()
-    buckets = {
-        "confirmed": result.confirmed,
-        "pending": result.pending,
-        "self_declared": result.self_declared,
-    }
+    buckets = {"confirmed": result.confirmed, "pending": result.pending,
+               "self_declared": result.self_declared}
     for row in rows:
         buckets[row["status"]][row["kind"]] = int(row["minutes"])
     return result
@@ -290,7 +281,6 @@ async def proof_entries(tx: Tx, person_id: int, at: datetime) -> list[tuple[Hour
         buddy = data.pop("buddy_name")
         result.append((_entry(data), buddy))
     return result
-
 
 async def proof_snapshot(tx: Tx, person_id: int, at: datetime) -> tuple[str, int, int, int]:
     """Hash of the entries a proof made at `at` shows: (hash, confirmed, self-declared, count).

@@ -102,7 +102,8 @@ async def person_by_email(tx: Tx, address: str) -> int | None:
 async def claim_message(tx: Tx, message_id: str, outcome: str, now: datetime) -> bool:
     """Record a Message-ID; False when it was handled before (the caller then does nothing)."""
     inserted = await tx.rowcount(
-        "INSERT OR IGNORE INTO mail_processed (message_id, outcome, processed_at) VALUES (?, ?, ?)",
+        "INSERT OR IGNORE INTO mail_processed (message_id, outcome, processed_at) "
+        "VALUES (?, ?, ?)",
         (message_id[:500], outcome, iso(now)),
     )
     return inserted == 1

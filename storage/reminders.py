@@ -111,6 +111,7 @@ async def last_reminded(tx: Tx, kind: str) -> dict[int, datetime]:
     return {row["person_id"]: parse(row["at"]) for row in rows}  # type: ignore[misc]
 
 
+
 # --- what is due -----------------------------------------------------------------------------
 class EnrolledOffer(BaseModel):
     enrolment_id: int

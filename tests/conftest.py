@@ -90,16 +90,9 @@ def chat(router: Router) -> Chat:
     return Chat(router)
 
 
-async def onboard_newcomer(
-    chat: Chat,
-    *,
-    locale: str = "en",
-    place: str = "8900",
-    interests: tuple[str, ...] = ("sport", "nature"),
-    dutch: int = 2,
-    travel: int = 10,
-    name: str = "Amal",
-) -> None:
+async def onboard_newcomer(chat: Chat, *, locale: str = "en", place: str = "8900",
+                           interests: tuple[str, ...] = ("sport", "nature"),
+                           dutch: int = 2, travel: int = 10, name: str = "Amal") -> None:
     """Walk the whole onboarding of a newcomer with the given answers."""
     await chat.say("/start")
     await chat.press(f"ol:{locale}")
@@ -118,9 +111,8 @@ async def onboard_newcomer(
     await chat.press(f"ot:{travel}")
 
 
-async def onboard_buddy(
-    chat: Chat, *, locale: str = "nl", place: str = "8900", name: str = "Jan"
-) -> None:
+async def onboard_buddy(chat: Chat, *, locale: str = "nl", place: str = "8900",
+                        name: str = "Jan") -> None:
     await chat.say("/start")
     await chat.press(f"ol:{locale}")
     await chat.press("or:buddy")

@@ -346,7 +346,9 @@ def strip_quoted(text: str) -> str:
 
 def _wrote_within(lines: list[str]) -> bool:
     """A reply header that the client wrapped over two or three lines."""
-    return any(_WROTE.match(" ".join(line.strip() for line in lines[:count])) for count in (2, 3))
+    return any(
+        _WROTE.match(" ".join(line.strip() for line in lines[:count])) for count in (2, 3)
+    )
 
 
 # --- answers and tokens ----------------------------------------------------------------------

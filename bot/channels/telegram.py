@@ -350,7 +350,9 @@ class TelegramChannel:
                 f"429 retry after {seconds}", retry_after=seconds, delivered=delivered
             ) from exc
         except Forbidden as exc:
-            raise DeliveryError(f"forbidden: {exc}", unreachable=True, delivered=delivered) from exc
+            raise DeliveryError(
+                f"forbidden: {exc}", unreachable=True, delivered=delivered
+            ) from exc
         except BadRequest as exc:
             gone = "chat not found" in str(exc).lower()
             raise DeliveryError(

@@ -121,9 +121,8 @@ def all_button(t: Translator, ids: Sequence[int]) -> list[list[Button]]:
     return [[Button(label=label, data=data, style="success")]]
 
 
-def request_text(
-    t: Translator, entry: HourEntry, confirmer_id: int, logger: str, buddy: str | None
-) -> str:
+def request_text(t: Translator, entry: HourEntry, confirmer_id: int, logger: str,
+                 buddy: str | None) -> str:
     if entry.source == "buddy":
         head = t._("🤝 {name} logged a meeting with you. Is this right?", name=logger)
     else:
@@ -207,9 +206,8 @@ def clip_note(note: str | None) -> str | None:
     return text[:MAX_NOTE] or None
 
 
-async def tell_confirmed(
-    tx: Tx, now: datetime, entries: Sequence[HourEntry], confirmer_id: int
-) -> None:
+async def tell_confirmed(tx: Tx, now: datetime, entries: Sequence[HourEntry],
+                         confirmer_id: int) -> None:
     """One message per person on the other side, listing what was confirmed."""
     confirmer = await get_person(tx, confirmer_id)
     groups: dict[int, list[HourEntry]] = {}
@@ -222,12 +220,9 @@ async def tell_confirmed(
         buddies = {e.id: await buddy_name_of(tx, e) for e in group}
         is_newcomer = recipient == group[0].person_id
 
-        def build(
-            t: Translator,
-            group: list[HourEntry] = group,
-            buddies: dict[int, str | None] = buddies,
-            is_newcomer: bool = is_newcomer,
-        ) -> list[Reply]:
+        def build(t: Translator, group: list[HourEntry] = group,
+                  buddies: dict[int, str | None] = buddies, is_newcomer: bool = is_newcomer
+                  ) -> list[Reply]:
             fallback = group[0].provider_name
             head = t._("✅ Confirmed by {name}:", name=name_of(t, confirmer, fallback))
             lines = [
@@ -351,13 +346,8 @@ async def _more_waiting(ctx: Context) -> list[Reply]:
     waiting = await pending_for_confirmer(ctx.tx, ctx.person.id)
     if not waiting:
         return []
-    return [
-        Reply(
-            text=ctx.ngettext(
-                "⏳ {n} more to confirm: /confirm", "⏳ {n} more to confirm: /confirm", len(waiting)
-            )
-        )
-    ]
+    return [Reply(text=ctx.ngettext("⏳ {n} more to confirm: /confirm",
+                                    "⏳ {n} more to confirm: /confirm", len(waiting)))]
 
 
 @feature.action("hc", needs_onboarding=False)
@@ -416,9 +406,8 @@ async def _confirm_many(ctx: Context, ids: list[int]) -> list[Reply]:
     return [Reply(text=text, edit=True), *await _more_waiting(ctx)]
 
 
-def _request_reply(
-    ctx: Context, entry: HourEntry, logger: Person | None, buddy: str | None
-) -> Reply:
+def _request_reply(ctx: Context, entry: HourEntry, logger: Person | None,
+                   buddy: str | None) -> Reply:
     text = request_text(ctx.t, entry, ctx.person.id, name_of(ctx.t, logger), buddy)
     return Reply(text=text, buttons=[answer_buttons(ctx.t, entry, ctx.person.id)])
 
@@ -443,10 +432,8 @@ async def confirm_command(ctx: Context, _args: str) -> list[Reply]:
 # --- a dispute's words ---------------------------------------------------------------------
 async def _note_prompt(ctx: Context) -> list[Reply]:
     entry = await get_entry(ctx.tx, int(ctx.state.data.get("entry", 0)))
-    if (
-        entry is not None
-        and ctx.person.id == entry.logged_by_person_id
-        and (ctx.person.id != entry.confirmer_person_id)
+    if entry is not None and ctx.person.id == entry.logged_by_person_id and (
+        ctx.person.id != entry.confirmer_person_id
     ):
         text = ctx._("✍️ What happened? Type a few words.")
     else:

@@ -397,7 +397,8 @@ async def undo_action(ctx: Context, args: list[str]) -> list[Reply]:
 
 async def my_hours_lines(ctx: Context, entries: list[HourEntry]) -> list[str]:
     return [
-        f"{STATUS_ICONS.get(e.status, '')} " + entry_line(ctx.t, e, await buddy_name_of(ctx.tx, e))
+        f"{STATUS_ICONS.get(e.status, '')} "
+        + entry_line(ctx.t, e, await buddy_name_of(ctx.tx, e))
         for e in entries
     ]
 
@@ -406,7 +407,9 @@ async def my_hours_lines(ctx: Context, entries: list[HourEntry]) -> list[str]:
 async def my_hours_action(ctx: Context, args: list[str]) -> list[Reply]:
     if args or ctx.person.role != "newcomer":
         return await stale_button(ctx)
-    entries = await entries_of(ctx.tx, ctx.person.id, statuses=STATUS_ICONS.keys(), limit=LISTED)
+    entries = await entries_of(
+        ctx.tx, ctx.person.id, statuses=STATUS_ICONS.keys(), limit=LISTED
+    )
     if not entries:
         return [Reply(text=ctx._("🗂️ No hours yet. Log them with /log."))]
     lines = [ctx._("🗂️ Your last hours:"), *await my_hours_lines(ctx, entries)]

@@ -506,7 +506,9 @@ def jsonld_record(index: int, item: Any) -> Record:
                 "title": clean(other)[:MAX_TITLE],
                 "description": text[:MAX_DESCRIPTION],
             }
-    organizer: dict[str, Any] = item["organizer"] if isinstance(item.get("organizer"), dict) else {}
+    organizer: dict[str, Any] = (
+        item["organizer"] if isinstance(item.get("organizer"), dict) else {}
+    )
     first = lambda v: (v[0] if isinstance(v, list) and v else v) or ""  # noqa: E731
     provider = provider_record(
         clean(_text(organizer.get("name"))), str(first(organizer.get("email"))),

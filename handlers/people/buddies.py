@@ -361,10 +361,8 @@ async def _plan_time_prompt(ctx: Context) -> list[Reply]:
     raw = ctx.state.data.get("day")
     day = date.fromisoformat(raw) if isinstance(raw, str) else ctx.today
     buttons = [Button(label=f"{hhmm[:2]}:{hhmm[2:]}", data=f"bt:{hhmm}") for hhmm in PLAN_TIMES]
-    text = (
-        ctx._("📅 {day}", day=_day_label(ctx, day))
-        + "\n"
-        + ctx._("🕖 What time? Or type it, for example 18:30.")
+    text = ctx._("📅 {day}", day=_day_label(ctx, day)) + "\n" + ctx._(
+        "🕖 What time? Or type it, for example 18:30."
     )
     return [Reply(text=text, buttons=rows(buttons, 4))]
 

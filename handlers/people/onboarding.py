@@ -95,7 +95,8 @@ async def language_command(ctx: Context, _args: str) -> list[Reply]:
 async def _language_prompt(ctx: Context) -> list[Reply]:
     likely = locale_from_telegram(ctx.turn.language_hint) or ctx.person.locale
     buttons = [
-        Button(label=lang.native_name, data=f"ol:{lang.code}") for lang in ordered_for(likely)
+        Button(label=lang.native_name, data=f"ol:{lang.code}")
+        for lang in ordered_for(likely)
     ]
     return [Reply(text="🌐 " + ctx._("Choose your language:"), buttons=rows(buttons))]
 

@@ -282,6 +282,8 @@ async def remind_after_meetings(round_: Round) -> None:
                           after_meeting_reminder(meeting.id, meeting.newcomer_name))  # fmt: skip
 
 
+
+
 # --- quiet for two weeks ---------------------------------------------------------------------
 def newcomer_nudge(name: str | None, ideas: list[Offer]) -> Build:
     def build(t: Translator) -> list[Reply]:
@@ -335,7 +337,8 @@ async def remind_quiet(tx: Tx, config: Config, now: datetime) -> int:
             continue
         ideas = (await top_suggestions(tx, config, person, now, limit=2))[:2]
         key = f"reminder:nudge:{person_id}:{week}"
-        if await round_.send(person_id, "nudge", key, newcomer_nudge(person.display_name, ideas)):
+        if await round_.send(person_id, "nudge", key,
+                             newcomer_nudge(person.display_name, ideas)):
             last[person_id] = now  # fmt: skip
     for pair in await store.quiet_pairs(tx, before):
         if (at := last.get(pair.buddy_id)) is not None and now - at < NUDGE_EVERY:
@@ -366,9 +369,8 @@ async def remind_confirmers(tx: Tx, config: Config, now: datetime) -> int:
             logger = await get_person(tx, entry.logged_by_person_id or entry.person_id)
             names[entry.id] = logger.display_name if logger else None
         key = f"reminder:confirm:{confirmer_id}:{day}"
-        if await round_.send(
-            confirmer_id, "confirm", key, confirm_reminder(entries, names, confirmer_id)
-        ):
+        if await round_.send(confirmer_id, "confirm", key,
+                             confirm_reminder(entries, names, confirmer_id)):
             for entry in entries:
                 await store.log_reminder(
                     tx, f"reminder:confirm:e{entry.id}", confirmer_id, "confirm-entry", now
@@ -470,3 +472,4 @@ async def reminders_action(ctx: Context, args: list[str]) -> list[Reply]:
         return await stale_button(ctx)
     await store.save_settings(ctx.tx, settings, ctx.now)
     return await reminders_screen(ctx, edit=True)
+

@@ -835,6 +835,7 @@ async def network_figures(tx: Tx, config: Config, network: Network, week: Week) 
     return (await collect(tx, config, week, [network]))[network.id]
 
 
+
 TICKS = [
     Tick("weekly-digest", {"day_of_week": "mon", "hour": "8", "minute": "0"}, weekly_digest_tick)
 ]

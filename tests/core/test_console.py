@@ -16,14 +16,8 @@ def run_console(tmp_path: Path, lines: list[str]) -> str:
     env["DATABASE_PATH"] = str(tmp_path / "console.sqlite3")
     env["DEFAULT_LOCALE"] = "en"
     result = subprocess.run(
-        [sys.executable, "-m", "bot"],
-        cwd=tmp_path,
-        env=env,
-        input="\n".join(lines) + "\n",
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+        [sys.executable, "-m", "bot"], cwd=tmp_path, env=env, input="\n".join(lines) + "\n",
+        capture_output=True, text=True, timeout=120, check=False,
     )
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr, result.stderr
@@ -31,10 +25,8 @@ def run_console(tmp_path: Path, lines: list[str]) -> str:
 
 
 def test_console_onboarding_by_numbers(tmp_path: Path) -> None:
-    out = run_console(
-        tmp_path,
-        ["1", "1", "1", "Amal", "8900", "1", "3", "13", "2", "2", "4", "2", "3", "/profile"],
-    )
+    out = run_console(tmp_path, ["1", "1", "1", "Amal", "8900", "1", "3", "13", "2", "2", "4",
+                                 "2", "3", "/profile"])
     assert "Choose your language" in out and "[4] العربية" in out
     assert "Welcome to Meedoen" in out and "8900 Ieper" in out
     with sqlite3.connect(tmp_path / "console.sqlite3") as conn:

@@ -49,13 +49,8 @@ def test_invalid_values_name_the_variable(
 def test_bad_setting_exits_2_with_one_line_and_no_secret(tmp_path: Path) -> None:
     env = {**os.environ, "TARGET_HOURS": "lots", "TELEGRAM_BOT_TOKEN": "123:SECRET-TOKEN"}
     result = subprocess.run(
-        [sys.executable, "-m", "bot"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+        [sys.executable, "-m", "bot"], cwd=tmp_path, env=env, capture_output=True, text=True,
+        timeout=60, check=False,
     )
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
@@ -65,11 +60,7 @@ def test_bad_setting_exits_2_with_one_line_and_no_secret(tmp_path: Path) -> None
 
 def test_help_lists_commands() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "--help"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+        [sys.executable, "-m", "bot", "--help"], cwd=ROOT, capture_output=True, text=True,
+        timeout=60, check=False,
     )
     assert result.returncode == 0 and "run" in result.stdout

@@ -14,7 +14,9 @@ from tests.delivery.test_outbox_delivery import VirtualTime
 
 def busiest_second(starts: list[float]) -> int:
     ordered = sorted(starts)
-    return max(sum(1 for t in ordered[i:] if t < start + 1.0) for i, start in enumerate(ordered))
+    return max(
+        sum(1 for t in ordered[i:] if t < start + 1.0) for i, start in enumerate(ordered)
+    )
 
 
 async def test_bulk_sends_keep_30_per_second_and_1_per_chat() -> None:

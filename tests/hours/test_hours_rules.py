@@ -50,7 +50,7 @@ def test_any_text_is_read_or_refused_without_error(text: str) -> None:
     assert minutes is None or isinstance(minutes, int)
 
 
-@given(st.integers(min_value=-(10**6), max_value=10**6))
+@given(st.integers(min_value=-10**6, max_value=10**6))
 def test_limits_of_one_entry(minutes: int) -> None:
     refusal = check_minutes(minutes)
     assert (refusal is None) == (0 < minutes <= MAX_ENTRY_MINUTES)

@@ -73,9 +73,8 @@ async def invite_code(buddy: Chat) -> str:
     return link.split("start=pair-")[1]
 
 
-async def paired(
-    router: Router, *, newcomer_name: str = "Amal", buddy_name: str = "Jan"
-) -> tuple[Chat, Chat]:
+async def paired(router: Router, *, newcomer_name: str = "Amal",
+                 buddy_name: str = "Jan") -> tuple[Chat, Chat]:
     """A buddy (in English) and a newcomer, onboarded and paired through an invite."""
     buddy, newcomer = Chat(router, BUDDY), Chat(router, NEWCOMER)
     await onboard_buddy(buddy, locale="en", name=buddy_name)

@@ -126,13 +126,10 @@ async def test_a_stranger_starts_by_choosing_a_language(post: Post) -> None:
     assert "1. Nederlands" in text_of(picker)
     role = await post.write("1", sender="nieuw@mail.example",
                             in_reply_to=str(picker["Message-ID"]))  # fmt: skip
-    assert (
-        await post.scalar(
-            "SELECT p.locale FROM people p JOIN identities i ON i.person_id = p.id "
-            "WHERE i.channel = 'email' AND i.address = 'nieuw@mail.example'"
-        )
-        == "nl"
-    )
+    assert await post.scalar(
+        "SELECT p.locale FROM people p JOIN identities i ON i.person_id = p.id "
+        "WHERE i.channel = 'email' AND i.address = 'nieuw@mail.example'"
+    ) == "nl"
     assert role["Content-Language"] == "nl"
 
 

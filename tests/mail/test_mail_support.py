@@ -57,7 +57,9 @@ class SmtpCapture:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+    async def handle_DATA(
+        self, server: SMTP, session: Session, envelope: Envelope
+    ) -> str:
         content = envelope.original_content or envelope.content
         assert isinstance(content, bytes)
         self.messages.append(Captured(str(envelope.mail_from), list(envelope.rcpt_tos), content))

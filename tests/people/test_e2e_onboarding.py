@@ -41,7 +41,8 @@ async def test_full_onboarding_in_arabic(telegram: E2E) -> None:  # noqa: F811
     named = await tap(user, "on:hint")  # "use my Telegram first name"
     assert ARABIC.search(named[0].text)
     await say(user, "9000", n=2)
-    for data in ("oi:cooking", "oi:language", "oi:done", "od:1", "oa:weekday", "oa:done", "ok:1"):
+    for data in ("oi:cooking", "oi:language", "oi:done", "od:1", "oa:weekday", "oa:done",
+                 "ok:1"):
         await tap(user, data)
     done = await tap(user, "ot:10", n=2)
     assert ARABIC.search(done[0].text) and done[1].buttons  # welcome + menu

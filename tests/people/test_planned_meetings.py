@@ -125,12 +125,8 @@ async def test_foreign_and_forged_plans_are_refused(
 
     await plan(els, "Wed 25 Nov", "19:00")
     [meeting] = await planned(db)
-    for chat, data in (
-        (buddy, f"bx:{meeting['id']}"),
-        (newcomer, f"bx:{meeting['id']}"),
-        (farah, f"bx:{meeting['id']}"),
-        (buddy, f"bl:{meeting['id']}:60"),
-    ):
+    for chat, data in ((buddy, f"bx:{meeting['id']}"), (newcomer, f"bx:{meeting['id']}"),
+                       (farah, f"bx:{meeting['id']}"), (buddy, f"bl:{meeting['id']}:60")):
         await chat.press(data)  # only Els may cancel, and only her buddy log it
         assert "This button is old" in chat.text, data
     assert (await planned(db))[0]["cancelled_at"] is None

@@ -154,37 +154,24 @@ async def seeded(db: Database, clock: Clock) -> AsyncIterator[Seeded]:
     jan = people["jan"].id
     entries = {
         # Bea: 36 h confirmed before the week, 4 h confirmed in it, 1 h disputed late Sunday.
-        "bea_old": await _entry(
-            db, people["bea"], created=at(2), minutes=720, status="confirmed", confirmer=jan
-        ),
-        "bea_old2": await _entry(
-            db, people["bea"], created=at(9), minutes=720, status="confirmed", confirmer=jan
-        ),
-        "bea_old3": await _entry(
-            db, people["bea"], created=at(16), minutes=720, status="confirmed", confirmer=jan
-        ),
-        "bea_week": await _entry(
-            db, people["bea"], created=at(25), minutes=240, status="confirmed", confirmer=jan
-        ),
-        "bea_sunday": await _entry(
-            db, people["bea"], created=at(29, 22), minutes=60, status="disputed", confirmer=jan
-        ),
-        "bea_monday": await _entry(
-            db, people["bea"], created=at(29, 23), minutes=30, day=date(2026, 11, 30)
-        ),  # 00:30 on Monday: next week
+        "bea_old": await _entry(db, people["bea"], created=at(2), minutes=720,
+                                status="confirmed", confirmer=jan),
+        "bea_old2": await _entry(db, people["bea"], created=at(9), minutes=720,
+                                 status="confirmed", confirmer=jan),
+        "bea_old3": await _entry(db, people["bea"], created=at(16), minutes=720,
+                                 status="confirmed", confirmer=jan),
+        "bea_week": await _entry(db, people["bea"], created=at(25), minutes=240,
+                                 status="confirmed", confirmer=jan),
+        "bea_sunday": await _entry(db, people["bea"], created=at(29, 22), minutes=60,
+                                   status="disputed", confirmer=jan),
+        "bea_monday": await _entry(db, people["bea"], created=at(29, 23), minutes=30,
+                                   day=date(2026, 11, 30)),  # 00:30 on Monday: next week
         "carl": await _entry(db, people["carl"], created=at(15), minutes=180, confirmer=jan),
         "amal": await _entry(db, people["amal"], created=at(24), minutes=120, confirmer=jan),
-        "amal_buddy": await _entry(
-            db,
-            people["amal"],
-            created=at(26),
-            minutes=90,
-            pair_id=pair_id,
-            confirmer=people["amal"].id,
-        ),
-        "gert": await _entry(
-            db, people["gert"], created=at(25), minutes=300, status="confirmed", confirmer=jan
-        ),
+        "amal_buddy": await _entry(db, people["amal"], created=at(26), minutes=90,
+                                   pair_id=pair_id, confirmer=people["amal"].id),
+        "gert": await _entry(db, people["gert"], created=at(25), minutes=300,
+                             status="confirmed", confirmer=jan),
     }
     async with db.transaction() as tx:
         await add_staff(tx, email=WESTHOEK_STAFF, network_id=people["amal"].network_id or 0,
