@@ -27,8 +27,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.uitdatabank import SearchClient, sync_network
-from handlers.offers.cards import find_suggestions, seeker_for
 from handlers.offers.catalog_import import import_file
+from handlers.offers.search import find_suggestions, seeker_for, word_look_up
 from handlers.vocab import AVAILABILITY, INTERESTS, KINDS
 from storage import offers as store
 from storage.db import Database
@@ -324,6 +324,21 @@ async def main(offers: int, count: int, seed: int) -> None:
                     f"  travel {km:>2} km: {len(group):>4} people, p50 "
                     f"{ms(statistics.median(group))}, p95 {ms(group[int(0.95 * (len(group) - 1))])}"
                 )
+            words = ("koken", "voetbal", "طبخ", "футбол", "zwemmen", "Bibliotheek")
+            searches: list[float] = []
+            for index, person in enumerate(found[:300]):
+                seeker = seeker_for(person)
+                assert seeker is not None
+                async with db.transaction() as tx:
+                    begin = time.perf_counter()
+                    await word_look_up(tx, seeker, today, frozenset(), words[index % len(words)])
+                    searches.append(time.perf_counter() - begin)
+            searches.sort()
+            print(
+                f"search a typed word ({', '.join(words)}), 300 people: "
+                f"p50 {ms(statistics.median(searches))}, "
+                f"p95 {ms(searches[int(0.95 * (len(searches) - 1))])}, max {ms(searches[-1])}"
+            )
 
 
 if __name__ == "__main__":

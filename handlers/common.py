@@ -38,7 +38,29 @@ def menu_buttons(ctx: Context) -> list[list[Button]]:
 
 
 async def menu_replies(ctx: Context, text: str | None = None) -> list[Reply]:
+    # Translators: above the main menu buttons.
     return [Reply(text=text or ctx._("🏠 What do you want to do?"), buttons=menu_buttons(ctx))]
+
+
+def way_on(ctx: Context, replies: list[Reply]) -> list[Reply]:
+    """Every answer ends with a next step: when the last reply has no buttons and no
+    question waits for a typed answer, the menu goes under it."""
+    waiting = ctx.state.step in ctx.registry.steps
+    if ctx.forgotten or waiting or not ctx.person.onboarded or not replies:
+        return replies
+    if replies[-1].buttons:
+        return replies
+    last = replies[-1].model_copy(update={"buttons": menu_buttons(ctx)})
+    return [*replies[:-1], last]
+
+
+async def not_for_role(ctx: Context) -> list[Reply]:
+    """A command or button this person's role cannot use: say so, and show what they can."""
+    if ctx.person.role == "buddy":
+        text = ctx._("🚫 This is for newcomers. As a buddy, you can do this:")
+    else:
+        text = ctx._("🚫 This is not available for you. Here is what you can do:")
+    return await menu_replies(ctx, text)
 
 
 async def not_understood(ctx: Context) -> list[Reply]:

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from handlers.registry import Registry
-from handlers.types import Reply, Turn
+from handlers.types import Button, Reply, Turn
 from handlers.voice.speak import spoken_purpose, with_voice
 from i18n import Translator, translator
 from storage import outbox
 from storage.conversations import ConversationState
 from storage.db import Tx
 from storage.delivery import unreachable_since
+from storage.outbox_bundle import bundle_into, waiting_message
 from storage.people import Person, get_person, identities_of
 
 # Where a message to a person goes when they have several ways to be reached.
@@ -106,8 +107,9 @@ class Context:
     ) -> bool:
         """Queue messages for another person in their language (see `notify_person`)."""
         return await notify_person(
-            self.tx, self.now, person_id, build, key=key, purpose=purpose, not_before=not_before
-        )
+            self.tx, self.now, person_id, build, key=key, purpose=purpose,
+            not_before=not_before, tz=self.config.tz,
+        )  # fmt: skip
 
     async def enqueue(
         self,
@@ -133,6 +135,53 @@ class Context:
         )
 
 
+# Notifications that can wait for the morning (21:00–08:00 is quiet, as for reminders), and
+# those that are bundled when several of the same purpose come within a few minutes.
+QUIET_PURPOSES = frozenset(
+    {"hours_confirmed", "milestone", "paired", "plan", "provider_enrolment",
+     "provider_cancellation", "confirm_request", "dispute", "dispute_staff"}
+)  # fmt: skip
+BUNDLED_PURPOSES = frozenset({"hours_confirmed", "provider_enrolment", "provider_cancellation"})
+QUIET_FROM, QUIET_UNTIL = time(21, 0), time(8, 0)
+BUNDLE_WINDOW = timedelta(minutes=3)
+MENU_ROLES = ("newcomer", "buddy")
+MAX_BUNDLE_TEXT = 3000  # characters; a bigger bundle starts a new message
+
+
+def after_quiet_hours(now: datetime, tz: ZoneInfo) -> datetime:
+    """`now`, or 08:00 local when `now` is in the quiet hours (21:00–08:00)."""
+    local = now.astimezone(tz)
+    if QUIET_UNTIL <= local.time() < QUIET_FROM:
+        return now
+    day = local.date() if local.time() < QUIET_UNTIL else local.date() + timedelta(days=1)
+    return datetime.combine(day, QUIET_UNTIL, tzinfo=tz).astimezone(now.tzinfo)
+
+
+def with_way_on(t: Translator, replies: list[Reply]) -> list[Reply]:
+    """A notification ends with a button: the menu when it brings none of its own."""
+    if replies and not any(r.buttons for r in replies):
+        last = replies[-1].model_copy(
+            update={"buttons": [[Button(label=t._("🏠 Menu"), data="m:home")]]}
+        )
+        return [*replies[:-1], last]
+    return replies
+
+
+def bundled(old: list[Reply], new: list[Reply]) -> list[Reply] | None:
+    """One message from two of the same purpose: texts one below the other, every button
+    row once. None when either has a picture or file, or the text grows too long."""
+    if len(old) != 1 or len(new) != 1:
+        return None
+    a, b = old[0], new[0]
+    if a.image or a.document or b.image or b.document:
+        return None
+    text = f"{a.text}\n\n{b.text}"
+    if len(text) > MAX_BUNDLE_TEXT:
+        return None
+    rows = [*a.buttons, *(row for row in b.buttons if row not in a.buttons)]
+    return [Reply(text=text, buttons=rows)]
+
+
 async def notify_person(
     tx: Tx,
     now: datetime,
@@ -142,22 +191,45 @@ async def notify_person(
     key: str,
     purpose: str,
     not_before: datetime | None = None,
+    tz: ZoneInfo | None = None,
 ) -> bool:
     """Queue `build(their translator)` on the person's first reachable channel.
 
     Channels are tried in `CHANNEL_PREFERENCE` order, skipping an address marked unreachable
     (they blocked the bot, or mail bounced). The idempotency `key` makes a repeat a no-op.
-    Returns False when the person cannot be reached or the key was queued before.
+    Non-urgent purposes wait for the end of the quiet hours; some are bundled with a message
+    of the same purpose still waiting (sent after `BUNDLE_WINDOW` to give others time to
+    join). Every notification ends with a button. Returns False when the person cannot be
+    reached or the key was queued before.
     """
     person = await get_person(tx, person_id)
     if person is None:
         return False
+    zone = tz or ZoneInfo(Config().timezone)
+    when = not_before or now
+    if purpose in QUIET_PURPOSES:
+        when = max(when, after_quiet_hours(when, zone))
+    if purpose in BUNDLED_PURPOSES:
+        when = max(when, now + BUNDLE_WINDOW)
     identities = {i.channel: i.address for i in await identities_of(tx, person_id)}
     for channel in CHANNEL_PREFERENCE:
         address = identities.get(channel)
         if address is None or await unreachable_since(tx, channel, address):
             continue
-        replies = build(translator(person.locale))
+        t = translator(person.locale)
+        replies = build(t)
+        if person.role in MENU_ROLES:  # staff and providers have no person menu
+            replies = with_way_on(t, replies)
+        if purpose in BUNDLED_PURPOSES:
+            waiting = await waiting_message(
+                tx, person_id, channel, address, purpose, now - BUNDLE_WINDOW
+            )
+            merged = bundled(load_replies(waiting[1]), replies) if waiting else None
+            if waiting and merged and await bundle_into(
+                tx, waiting[0], dump_replies(merged), key=key, person_id=person_id,
+                channel=channel, address=address, purpose=purpose, now=now,
+            ):  # fmt: skip
+                return True
         if channel == "telegram":
             chosen = [spoken_purpose(purpose)] * len(replies)
             replies = await with_voice(tx, person_id, person.locale, replies, chosen)
@@ -170,7 +242,7 @@ async def notify_person(
             purpose=purpose,
             payload=dump_replies(replies),
             now=now,
-            not_before=not_before,
+            not_before=when,
         )
     return False
 

@@ -6,7 +6,7 @@ from handlers import common
 from handlers.hours import confirmations, contact_confirm, my_hours, progress, proof, proof_verify
 from handlers.hours import log as hours_log
 from handlers.offers import cards as offers
-from handlers.offers import new_offers
+from handlers.offers import enrol, new_offers
 from handlers.people import buddies, buddy_plans, onboarding, place, privacy, profile, retention
 from handlers.registry import Registry
 from handlers.reminders import ticks as reminders
@@ -25,6 +25,7 @@ FEATURES: tuple[Registry, ...] = (
     buddies.feature,
     buddy_plans.feature,
     offers.feature,
+    enrol.feature,
     hours_log.feature,
     my_hours.feature,
     confirmations.feature,

@@ -24,6 +24,7 @@ Prompt = Callable[["Context"], Awaitable[Replies]]
 Answer = Callable[["Context", "Input"], Awaitable[Replies]]
 ActionFn = Callable[["Context", list[str]], Awaitable[Replies]]
 CommandFn = Callable[["Context", str], Awaitable[Replies]]
+TypedFn = Callable[["Context", str], Awaitable["Replies | None"]]
 
 
 def N_(message: str) -> str:
@@ -83,6 +84,7 @@ class Registry:
     start_params: dict[str, CommandFn] = field(default_factory=dict)
     open_actions: set[str] = field(default_factory=set)
     early_start_params: set[str] = field(default_factory=set)
+    typed: list[TypedFn] = field(default_factory=list)
 
     def _claim(self, code: str) -> None:
         if ":" in code or code in self.steps or code in self.actions:
@@ -173,6 +175,12 @@ class Registry:
 
         return register
 
+    def typed_text(self, fn: TypedFn) -> TypedFn:
+        """Register a reader of text typed outside any step (e.g. a word to search offers
+        by); it returns None when the text is not for it."""
+        self.typed.append(fn)
+        return fn
+
     @classmethod
     def combine(cls, *features: Registry) -> Registry:
         """One registry from many; a payload code, command or link prefix used twice fails."""
@@ -197,6 +205,7 @@ class Registry:
                     raise ValueError(f"start link {prefix!r} is taken ({part.name})")
                 whole.start_params[prefix] = run
             whole.open_actions |= part.open_actions
+            whole.typed += part.typed
             whole.early_start_params |= part.early_start_params
         return whole
 

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from handlers.common import menu_replies, not_understood, stale_button
+from handlers.common import menu_replies, not_for_role, not_understood, stale_button, way_on
 from handlers.context import Config, Context
 from handlers.features import REGISTRY
 from handlers.registry import Input, Step
@@ -50,7 +50,7 @@ class Router:
                 locale = person.locale
                 state = await load_state(tx, person.id)
                 ctx = Context(tx, person, state, self.config, now, turn, REGISTRY)
-                replies = await dispatch(ctx)
+                replies = way_on(ctx, await dispatch(ctx))
                 if not ctx.forgotten and turn.channel == "telegram":
                     chosen = chosen_in_turn(ctx.state.step, replies)
                     replies = await with_voice(tx, person.id, ctx.person.locale, replies, chosen)
@@ -101,6 +101,10 @@ async def dispatch(ctx: Context) -> list[Reply]:
         return await _typed_at_step(ctx, step, text)
     if ctx.person.onboarded and (item := typed_menu_item(ctx, text)) is not None:
         return _typed(await _pressed(ctx, item))
+    if ctx.person.onboarded:
+        for read in ctx.registry.typed:  # e.g. a word to search offers by
+            if (replies := await read(ctx, text)) is not None:
+                return replies
     return await not_understood(ctx)
 
 
@@ -164,5 +168,5 @@ async def _command(ctx: Context, text: str) -> list[Reply]:
         intro = Reply(text=ctx._("👋 Let us finish setting up first."))
         return [intro, *await _again(ctx)]
     if command.roles is not None and ctx.person.role not in command.roles:
-        return [Reply(text=ctx._("🚫 This is not available for you."))]
+        return await not_for_role(ctx)
     return await command.run(ctx, rest.strip())

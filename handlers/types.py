@@ -12,9 +12,13 @@ MAX_BUTTON_DATA = 64  # bytes; Telegram's callback_data limit
 
 
 class Button(BaseModel):
+    """A button; `style` colours it where the channel can (Telegram Bot API 9.4: green
+    "success" for yes/confirm, red "danger" for no/delete), else it is ignored."""
+
     label: str
     data: str | None = None
     url: str | None = None
+    style: Literal["success", "danger", "primary"] | None = None
 
     def model_post_init(self, _context: object) -> None:
         if (self.data is None) == (self.url is None):

@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = Path(__file__).parent / "messages.pot"
 SOURCE_DIRS = ("bot", "handlers")
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+COMMENT_TAGS = ("Translators:",)  # like `pybabel extract --add-comments Translators:`
 
 
 def cldr_plural_forms(locale: str) -> str:
@@ -40,7 +41,11 @@ def extract() -> Catalog:
     template = Catalog(project="meedoen", domain=DOMAIN)
     for folder in SOURCE_DIRS:
         for filename, lineno, message, comments, context in extract_from_dir(
-            ROOT / folder, method_map=[("**.py", "python")], keywords=KEYWORDS
+            ROOT / folder,
+            method_map=[("**.py", "python")],
+            keywords=KEYWORDS,
+            comment_tags=COMMENT_TAGS,
+            strip_comment_tags=True,
         ):
             template.add(message, None, [(f"{folder}/{filename}", lineno)],
                          auto_comments=comments, context=context)

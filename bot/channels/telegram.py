@@ -12,6 +12,7 @@ from typing import Any
 
 from telegram import (
     BotCommand,
+    BotCommandScopeChat,
     BotCommandScopeDefault,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -82,9 +83,9 @@ def keyboard(reply: Reply) -> Markup | None:
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(b.label, url=b.url)
+                InlineKeyboardButton(b.label, url=b.url, style=b.style)
                 if b.url
-                else InlineKeyboardButton(b.label, callback_data=b.data)
+                else InlineKeyboardButton(b.label, callback_data=b.data, style=b.style)
                 for b in row
             ]
             for row in reply.buttons
@@ -119,13 +120,25 @@ def turn_from_update(update: Update) -> Turn | None:
     return Turn(text=message.caption, attachment=kind, **common)
 
 
-def command_menu(locale: str) -> list[BotCommand]:
+def command_menu(locale: str, role: str | None = None) -> list[BotCommand]:
+    """The commands in `locale`: those for everyone, and those of `role` when given."""
     t = translator(locale)
     return [
         BotCommand(command.name, t._(command.description)[:256])
         for command in REGISTRY.commands.values()
-        if command.description and command.roles is None
+        if command.description and (command.roles is None or role in command.roles)
     ]
+
+
+def bot_descriptions(locale: str) -> tuple[str, str]:
+    """What the empty chat shows before /start (≤ 512) and the profile line (≤ 120)."""
+    t = translator(locale)
+    description = t._(
+        "👋 Meedoen helps you take part in Flanders: find activities near you, log your "
+        "hours, and get your proof. Press Start to begin."
+    )
+    short = t._("🤝 Take part in Flanders: activities near you and your hours.")
+    return description[:512], short[:120]
 
 
 class TelegramChannel:
@@ -162,6 +175,7 @@ class TelegramChannel:
         self.application.add_error_handler(self._on_error)
         self.wiring: Wiring | None = None
         self.voice_notes = VoiceNotes()
+        self._chat_menus: dict[int, tuple[str, str | None]] = {}  # chat → (locale, role) set
         self._sender_task: asyncio.Task[None] | None = None
 
     # --- lifecycle ------------------------------------------------------------------------
@@ -220,6 +234,39 @@ class TelegramChannel:
         await bot.set_my_commands(
             command_menu(self.settings.default_locale), scope=BotCommandScopeDefault()
         )
+        for language in LANGUAGES:
+            description, short = bot_descriptions(language.code)
+            code = telegram_language_code(language.code)
+            await bot.set_my_description(description, language_code=code)
+            await bot.set_my_short_description(short, language_code=code)
+        description, short = bot_descriptions(self.settings.default_locale)
+        await bot.set_my_description(description)
+        await bot.set_my_short_description(short)
+
+    async def fit_chat_menu(self, chat_id: int) -> None:
+        """This chat's command menu in the language chosen in Meedoen, with only the commands
+        the person's role can use (BotCommandScopeChat); set again when either changes."""
+        if self.db is None:
+            return
+        async with self.db.transaction() as tx:
+            row = await tx.one(
+                "SELECT p.locale, p.role FROM people p JOIN identities i ON i.person_id = p.id "
+                "WHERE i.channel = 'telegram' AND i.address = ?",
+                (str(chat_id),),
+            )
+        fit = (row[0], row[1]) if row else None
+        if fit is None:  # forgotten (or never known): back to the menu of the app's language
+            if self._chat_menus.pop(chat_id, None) is not None:
+                with contextlib.suppress(TelegramError):
+                    await self.application.bot.delete_my_commands(BotCommandScopeChat(chat_id))
+            return
+        if self._chat_menus.get(chat_id) == fit:
+            return
+        with contextlib.suppress(TelegramError):
+            await self.application.bot.set_my_commands(
+                command_menu(*fit), scope=BotCommandScopeChat(chat_id)
+            )
+            self._chat_menus[chat_id] = fit
 
     # --- incoming -------------------------------------------------------------------------
     async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -231,6 +278,7 @@ class TelegramChannel:
             return
         turn = await with_voice_bytes(turn, update.effective_message)
         replies = await self.wiring.router.handle(turn)
+        await self.fit_chat_menu(int(turn.address))  # before the answer: the menu fits it
         source = query.message if query is not None and isinstance(query.message, Message) else None
         await self.send(int(turn.address), replies, source=source)
 

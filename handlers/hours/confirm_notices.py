@@ -57,7 +57,7 @@ async def tell_confirmed(tx: Tx, now: datetime, entries: Sequence[HourEntry],
                   buddies: dict[int, str | None] = buddies, is_newcomer: bool = is_newcomer
                   ) -> list[Reply]:
             fallback = group[0].provider_name
-            head = t._("✅ {name} confirmed:", name=name_of(t, confirmer, fallback))
+            head = t._("✅ Confirmed by {name}:", name=name_of(t, confirmer, fallback))
             lines = [entry_line(t, e, buddies[e.id] if is_newcomer else None)
                      for e in group[:MAX_LISTED]]
             return [Reply(text="\n".join([head, *lines]))]  # fmt: skip

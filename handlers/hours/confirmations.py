@@ -99,14 +99,18 @@ def answer_buttons(t: Translator, entry: HourEntry, confirmer_id: int) -> list[B
         yes, no = t._("👍 Yes"), t._("👎 No")
     else:
         yes, no = t._("✅ Yes"), t._("❌ No")
-    return [Button(label=yes, data=f"hc:ok:{entry.id}"), Button(label=no, data=f"hc:no:{entry.id}")]
+    return [
+        Button(label=yes, data=f"hc:ok:{entry.id}", style="success"),
+        Button(label=no, data=f"hc:no:{entry.id}", style="danger"),
+    ]
 
 
 def all_button(t: Translator, ids: Sequence[int]) -> list[list[Button]]:
     if len(ids) < 2:
         return []
     data, count = pack_ids(ids)
-    return [[Button(label=t._("✅ Confirm all {n}", n=count), data=data)]]
+    label = t.ngettext("✅ Confirm all {n}", "✅ Confirm all {n}", count)
+    return [[Button(label=label, data=data, style="success")]]
 
 
 def request_text(t: Translator, entry: HourEntry, confirmer_id: int, logger: str,
@@ -302,7 +306,9 @@ async def note_answer(ctx: Context, given: Input) -> list[Reply]:
         return await ctx.reprompt()
     note = None if given.pressed else given.text
     if note is not None and len(note) > MAX_NOTE:
-        return [Reply(text=ctx._("✂️ Please write at most {n} characters.", n=MAX_NOTE))]
+        text = ctx.ngettext("✂️ Please write at most {n} character.",
+                            "✂️ Please write at most {n} characters.", MAX_NOTE)  # fmt: skip
+        return [Reply(text=text)]
     entry_id = int(ctx.state.data.get("entry", 0))
     ctx.finish()
     if not await record_note(ctx.tx, ctx.config, ctx.now, entry_id, ctx.person.id, note):

@@ -23,8 +23,7 @@ from handlers.hours.confirmations import (
     request_confirmation,
 )
 from handlers.hours.contact_confirm import ask_button
-from handlers.hours.progress import celebrate, counted_minutes
-from handlers.hours.progress_picture import emoji_bar
+from handlers.hours.progress import celebrate, counted_minutes, text_bar
 from handlers.hours.rules import (
     DAY_CHOICES,
     DURATION_BUTTONS,
@@ -51,6 +50,7 @@ from storage.hours import (
     loggable_offers,
     minutes_on_day,
     same_activity_on_day,
+    totals,
 )
 from storage.people import get_person
 
@@ -74,10 +74,16 @@ def refusal_text(ctx: Context, refusal: Refusal, **values: object) -> str:
     if refusal is Refusal.FUTURE:
         return ctx._("☝️ That day has not come yet. Choose today or a day before.")
     if ctx.person.role != "newcomer":  # buddies have no counsellor
-        return ctx._("☝️ That is more than {days} days ago. Older meetings cannot be logged.",
-                     days=ctx.config.max_log_age_days)  # fmt: skip
-    return ctx._("☝️ That is more than {days} days ago. Ask your counsellor about older hours.",
-                 days=ctx.config.max_log_age_days)  # fmt: skip
+        return ctx.ngettext(
+            "☝️ That is more than {n} day ago. Older meetings cannot be logged.",
+            "☝️ That is more than {n} days ago. Older meetings cannot be logged.",
+            ctx.config.max_log_age_days,
+        )
+    return ctx.ngettext(
+        "☝️ That is more than {n} day ago. Ask your counsellor about older hours.",
+        "☝️ That is more than {n} days ago. Ask your counsellor about older hours.",
+        ctx.config.max_log_age_days,
+    )
 
 
 def _examples(ctx: Context) -> dict[str, str]:
@@ -92,8 +98,10 @@ def _day_of(ctx: Context) -> date:
 
 def _day_label(ctx: Context, day: date) -> str:
     if day == ctx.today:
+        # Translators: a button: log hours for today.
         return ctx._("Today")
     if day == ctx.today - timedelta(days=1):
+        # Translators: a button: log hours for yesterday.
         return ctx._("Yesterday")
     return ctx.t.short_date(day)
 
@@ -209,7 +217,9 @@ async def duration_answer(ctx: Context, given: Input) -> list[Reply]:
 async def _day_prompt(ctx: Context) -> list[Reply]:
     text = ctx._("📅 Which day? Or type a date, for example 21/11.")
     first = [
+        # Translators: a button: log hours for today.
         Button(label=ctx._("Today"), data="hd:0"),
+        # Translators: a button: log hours for yesterday.
         Button(label=ctx._("Yesterday"), data="hd:1"),
     ]
     if not ctx.state.data.get("more"):
@@ -369,13 +379,12 @@ async def _saved(ctx: Context, entry: HourEntry, by_buddy: bool) -> list[Reply]:
     asks = [ask_button(ctx.t, entry.id)] if entry.status == "self_declared" else []
     buttons = [
         *asks,
-        Button(label=ctx._("↩️ Undo"), data=f"hu:{entry.id}"),
+        # Translators: deletes the hours just saved; not "cancel".
+        Button(label=ctx._("🗑️ Remove"), data=f"hu:{entry.id}", style="danger"),
         Button(label=ctx._("⏱️ Log more"), data="m:log"),
     ]
     if not by_buddy:
-        counted = await counted_minutes(ctx.tx, ctx.config, entry.person_id)
-        lines.append(
-            ctx._("📊 Your total:") + " " + emoji_bar(counted / 60, ctx.config.target_hours)
-        )
+        result = await totals(ctx.tx, entry.person_id)  # the same squares as the picture
+        lines += [ctx._("📊 Your total:"), text_bar(ctx.t, result, ctx.config)]
         buttons.append(Button(label=ctx._("📊 My progress"), data="m:progress"))
     return [Reply(text="\n".join(lines), buttons=rows(buttons, 3))]

@@ -37,9 +37,12 @@ async def undo_action(ctx: Context, args: list[str]) -> list[Reply]:
     if entry.status == "undone":
         return [Reply(text=ctx._("👌 Already removed:") + " " + line)]
     if not await undo_entry(ctx.tx, entry.id, ctx.now):
-        return [Reply(text=ctx._("🔒 This entry is confirmed already. It cannot be undone.")
-                      + "\n" + line)]  # fmt: skip
-    return [Reply(text=ctx._("↩️ Removed:") + " " + line, edit=True)]
+        return [Reply(text=ctx._("🔒 These hours are confirmed already. You cannot remove "
+                                 "them.") + "\n" + line)]  # fmt: skip
+    done = Reply(text=ctx._("🗑️ Removed:") + " " + line, edit=True)
+    return [done, Reply(text=ctx._("⏱️ Log hours again?"), buttons=[
+        [Button(label=ctx._("⏱️ Log hours"), data="m:log"),
+         Button(label=ctx._("🗂️ My hours"), data="hm")]])]  # fmt: skip
 
 
 async def my_hours_lines(ctx: Context, entries: list[HourEntry]) -> list[str]:
@@ -59,7 +62,8 @@ async def my_hours_action(ctx: Context, args: list[str]) -> list[Reply]:
     lines = [ctx._("🗂️ Your last hours:"), *await my_hours_lines(ctx, entries)]
     lines.append(ctx._("✅ confirmed · ⏳ waiting · ❌ not right · ✍️ noted yourself"))
     undoable = [
-        Button(label=ctx._("↩️ {day} · {hours}", day=ctx.t.short_date(e.day),
+        # Translators: a button that removes these hours: the day and the hours.
+        Button(label=ctx._("🗑️ {day} · {hours}", day=ctx.t.short_date(e.day),
                            hours=hours_text(ctx.t, e.minutes)), data=f"hu:{e.id}")
         for e in entries if e.status in ("pending", "self_declared")
     ]  # fmt: skip

@@ -23,7 +23,7 @@ from fpdf.enums import TableBordersLayout
 from pydantic import BaseModel, Field
 
 from handlers.fonts import FONT_DIR
-from handlers.hours.progress_picture import format_hours
+from handlers.hours.progress_bar import format_hours
 
 __all__ = ["FONT_DIR", "ProofDocument", "ProofEntry", "format_hours_nl", "render_proof_pdf"]
 

@@ -172,6 +172,11 @@ def hours_of(minutes: int) -> float | int:
 
 
 def hours_text(t: Translator, minutes: int) -> str:
+    """ "2 h" through ngettext (Arabic has a dual, Russian three forms); fractions apart."""
+    if minutes % 60 == 0:
+        # Translators: whole hours, short, for buttons and lists: "2 h", "1 h".
+        return t.ngettext("{n} h", "{n} h", minutes // 60)
+    # Translators: hours with a fraction, short, for buttons and lists: "1,5 h".
     return t._("{hours} h", hours=hours_of(minutes))
 
 

@@ -13,9 +13,14 @@ free time           a session in one of the person's free slots (weekday, evenin
                     +15; sessions only outside them: -10; no fixed sessions: 0
 children            a person who brings children: +10 when children are welcome, else -20
 cost                free: +8; paid with an UiTPAS discount: +5
+free time (order)   offers with sessions only outside the person's free time come after every
+                    offer in (or without) fixed sessions, whatever their score
 places              full offers come after every offer with places left
 declined            never suggested again
 ==================  ==========================================================================
+
+Offers beyond the travel radius are never ranked here: the search shows the nearest ones
+only when nothing at all is within reach, and the card says so.
 
 Ties go to the nearer offer, then the lower id, so the order is stable. Then some variety:
 the first cards avoid repeating a kind (each earlier card of the same kind costs 12 points
@@ -127,6 +132,7 @@ class Suggestion(NamedTuple):
     full: bool
     matched: int  # interest bits shared with the person
     reason_bits: int  # see REASONS
+    outside_time: bool = False  # fixed sessions, none in the person's free time
 
     @property
     def reasons(self) -> tuple[str, ...]:
@@ -255,12 +261,19 @@ def score(seeker: Seeker, c: Candidate, *, max_km: float | None = None) -> Sugge
         c.places_left is not None and c.places_left <= 0,
         c.interests & seeker.interests,
         reasons,
+        outside_time(seeker, c),
     )
 
 
-def order_key(s: Suggestion) -> tuple[bool, float, float, int]:
-    """Places left first, then the higher score, the nearer offer, the lower id."""
-    return (s.full, -s.score, s.distance_km, s.offer_id)
+def outside_time(seeker: Seeker, c: Candidate) -> bool:
+    """The offer has fixed sessions and none falls in the person's (known) free time."""
+    return bool(seeker.free and c.slots) and not c.slots & seeker.free
+
+
+def order_key(s: Suggestion) -> tuple[bool, bool, float, float, int]:
+    """Places left first, then sessions in the person's free time, then the higher score,
+    the nearer offer, the lower id."""
+    return (s.full, s.outside_time, -s.score, s.distance_km, s.offer_id)
 
 
 def best(
@@ -290,7 +303,8 @@ def with_variety(
 ) -> list[Suggestion]:
     """Re-pick the first `window` cards so kinds vary: each earlier card of the same kind
     (including the kinds of cards `shown` already) costs `penalty` points. Full offers stay
-    after the others. The result is a permutation of `ordered`."""
+    after the others, and offers outside the person's free time after those inside it.
+    The result is a permutation of `ordered`."""
     remaining = list(ordered)
     picked: list[Suggestion] = []
     seen: dict[str, int] = {}
@@ -300,7 +314,7 @@ def with_variety(
         choice = 0
         choice_key: tuple[float, float, int] | None = None
         for index, s in enumerate(remaining):
-            if s.full != remaining[0].full:
+            if (s.full, s.outside_time) != (remaining[0].full, remaining[0].outside_time):
                 break
             if choice_key is not None and s.score < -choice_key[0]:
                 break  # later scores are no higher, so nothing later can win

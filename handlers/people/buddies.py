@@ -157,8 +157,8 @@ async def _agree_prompt(ctx: Context) -> list[Reply]:
                        "you confirm them. Do you agree?", name=name),
             buttons=[
                 [
-                    Button(label=ctx._("✅ Yes"), data="bp:yes"),
-                    Button(label=ctx._("❌ No"), data="bp:no"),
+                    Button(label=ctx._("✅ Yes"), data="bp:yes", style="success"),
+                    Button(label=ctx._("❌ No"), data="bp:no", style="danger"),
                 ]
             ],
         )

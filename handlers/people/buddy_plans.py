@@ -125,7 +125,11 @@ async def plan_day_answer(ctx: Context, given: Input) -> list[Reply]:
 
 
 def _too_far(ctx: Context) -> str:
-    return ctx._("☝️ At most {days} days ahead. Choose an earlier day.", days=PLAN_AHEAD_DAYS)
+    return ctx.ngettext(
+        "☝️ At most {n} day ahead. Choose an earlier day.",
+        "☝️ At most {n} days ahead. Choose an earlier day.",
+        PLAN_AHEAD_DAYS,
+    )
 
 
 async def _plan_time_prompt(ctx: Context) -> list[Reply]:

@@ -17,6 +17,7 @@ from handlers.understanding.screen import with_hint
 from handlers.understanding.text import digits, fold
 from handlers.vocab import AVAILABILITY, DUTCH_LEVELS, INTERESTS, TRAVEL_KM, dutch_icons
 from i18n import BY_CODE, LANGUAGES, locale_from_telegram, ordered_for
+from storage.buddies import get_invite, invite_problem
 from storage.people import update_person
 
 feature = Feature("handlers.people.onboarding")
@@ -25,6 +26,7 @@ NEWCOMER_STEPS = ("on", "oc", "oi", "od", "oa", "ok", "ot")
 BUDDY_STEPS = ("on", "oc", "oa", "og")
 MAX_NAME = 60
 MAX_TRAVEL_KM = 100  # a typed distance beyond this is a typo, not a wish
+PAIR_PREFIX = "pair-"  # handlers.people.buddies.START_PREFIX (buddies sits above onboarding)
 
 
 def steps_for(role: str | None) -> tuple[str, ...]:
@@ -107,7 +109,24 @@ async def language_answer(ctx: Context, given: Input) -> list[Reply]:
     ctx.person.locale = code
     if ctx.state.data.get("return"):
         return await advance(ctx)
+    inviter = await _inviter(ctx)
+    if inviter is not None:  # opened a buddy's link: a newcomer, told who invited them
+        ctx.state.data["role"] = "newcomer"
+        text = ctx._("🤝 {name} invited you. {name} wants to be your buddy. First a few "
+                     "questions, then you can say yes.", name=inviter)  # fmt: skip
+        return [Reply(text=text), *await ctx.goto("op")]
     return await ctx.goto("or")
+
+
+async def _inviter(ctx: Context) -> str | None:
+    """The buddy whose valid invite link the person opened before onboarding, if any."""
+    pending = str(ctx.state.data.get("pending_start") or "")
+    if not pending.startswith(PAIR_PREFIX):
+        return None
+    invite = await get_invite(ctx.tx, pending.removeprefix(PAIR_PREFIX))
+    if invite_problem(invite, ctx.person.id, ctx.now) is not None or invite is None:
+        return None
+    return invite.buddy_name or ctx._("Your buddy")
 
 
 def _match_language(text: str) -> str | None:
@@ -146,6 +165,7 @@ async def _privacy_prompt(ctx: Context) -> list[Reply]:
             buttons=[
                 [
                     Button(label=ctx._("✅ I agree"), data="op:yes"),
+                    # Translators: a button: do not agree now; the person can start again later.
                     Button(label=ctx._("⏸️ Not now"), data="op:no"),
                 ],
                 [Button(label=ctx._("📖 More"), data=MORE)],
@@ -178,7 +198,7 @@ async def _name_prompt(ctx: Context) -> list[Reply]:
         buttons.append([Button(label=f"👤 {hint}", data="on:hint")])
     buttons.append([Button(label=ctx._("⏭️ Skip"), data="on:skip")])
     if ctx.person.role == "buddy":
-        text = ctx._("✏️ What is your first name? Your newcomer and the staff will see it.")
+        text = ctx._("✏️ What is your first name? The newcomers you help will see it.")
     else:
         text = ctx._("✏️ What is your first name? Your buddy and your counsellor will see it.")
     return [Reply(text=text, buttons=buttons)]

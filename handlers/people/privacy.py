@@ -7,8 +7,9 @@ import contextlib
 import json
 from typing import Any
 
+from handlers.common import menu_buttons
 from handlers.context import Context
-from handlers.people.privacy_notice import MORE, privacy_details, privacy_text
+from handlers.people.privacy_notice import MORE, mydata_summary, privacy_details, privacy_text
 from handlers.registry import N_, Feature
 from handlers.types import Attachment, Button, Reply
 from storage.db import Tx
@@ -19,14 +20,16 @@ feature = Feature("handlers.people.privacy")
 
 @feature.command("privacy", N_("How we use your data"), needs_onboarding=False)
 async def privacy_command(ctx: Context, _args: str) -> list[Reply]:
-    more = [[Button(label=ctx._("📖 More"), data=MORE)]]
-    return [Reply(text=privacy_text(ctx), buttons=more)]
+    more = [Button(label=ctx._("📖 More"), data=MORE)]
+    menu = menu_buttons(ctx) if ctx.person.onboarded else []
+    return [Reply(text=privacy_text(ctx), buttons=[more, *menu])]
 
 
 @feature.action("pv", needs_onboarding=False)
 async def privacy_more(ctx: Context, args: list[str]) -> list[Reply]:
     """The details of the notice; open before consent too (it is part of what you agree to)."""
-    return [Reply(text=await privacy_details(ctx))]
+    menu = menu_buttons(ctx) if ctx.person.onboarded else []
+    return [Reply(text=await privacy_details(ctx), buttons=menu)]
 
 
 async def export_person(tx: Tx, person_id: int) -> dict[str, Any]:
@@ -71,12 +74,14 @@ async def mydata_command(ctx: Context, _args: str) -> list[Reply]:
     document = await export_person(ctx.tx, ctx.person.id)
     content = json.dumps(document, ensure_ascii=False, indent=2, default=str).encode()
     return [
+        Reply(text=mydata_summary(ctx, document)),
         Reply(
             text=ctx._("📦 This is everything we keep about you."),
             document=Attachment(
                 filename="meedoen-mydata.json", content=content, mime="application/json"
             ),
-        )
+            buttons=menu_buttons(ctx) if ctx.person.onboarded else [],
+        ),
     ]
 
 
@@ -89,7 +94,7 @@ async def forget_command(ctx: Context, _args: str) -> list[Reply]:
             ),
             buttons=[
                 [
-                    Button(label=ctx._("🗑️ Yes, delete"), data="fg:yes"),
+                    Button(label=ctx._("🗑️ Yes, delete"), data="fg:yes", style="danger"),
                     Button(label=ctx._("↩️ No, keep"), data="fg:no"),
                 ]
             ],
@@ -105,7 +110,7 @@ async def forget_answer(ctx: Context, args: list[str]) -> list[Reply]:
         ctx.forgotten = True
         return [Reply(text=locale_text, edit=True)]
     if args == ["no"]:
-        return [Reply(text=ctx._("👍 Nothing was deleted."), edit=True)]
+        return [Reply(text=ctx._("👍 Nothing was deleted."), edit=True, buttons=menu_buttons(ctx))]
     from handlers.common import stale_button
 
     return await stale_button(ctx)

@@ -30,7 +30,8 @@ from handlers.hours.confirmations import all_button, answer_buttons, name_of
 from handlers.hours.my_hours import quick_log_buttons
 from handlers.hours.progress import celebrate, counted_minutes
 from handlers.hours.rules import DURATION_BUTTONS, entry_line, hours_text
-from handlers.offers.cards import map_url, top_suggestions
+from handlers.offers.card_view import map_url
+from handlers.offers.search import top_suggestions
 from handlers.people.buddy_plans import plan_reminder_key, when_text
 from handlers.registry import N_, Feature
 from handlers.schedule import next_sessions
@@ -287,17 +288,16 @@ async def remind_after_meetings(round_: Round) -> None:
 # --- quiet for two weeks ---------------------------------------------------------------------
 def newcomer_nudge(name: str | None, ideas: list[Offer]) -> Build:
     def build(t: Translator) -> list[Reply]:
-        who = name or t._("there")
+        hello = t._("👋 Hello {name}!", name=name) if name else t._("👋 Hello!")
         if ideas:
-            lines = [t._("👋 Hello {name}! It has been two weeks. Two ideas for you:", name=who)]
+            lines = [hello + " " + t._("It has been two weeks. Two ideas for you:")]
             for offer in ideas:
                 icon = KINDS.get(offer.kind, KINDS["other"])[0]
                 where = offer.municipality or ""
                 lines.append(t._("{icon} {title} · {place}", icon=icon, title=offer.title_nl,
                                  place=where))  # fmt: skip
         else:
-            lines = [t._("👋 Hello {name}! It has been two weeks. Shall we find something "
-                          "for you?", name=who)]  # fmt: skip
+            lines = [hello + " " + t._("It has been two weeks. Shall we find something for you?")]
         buttons = [
             Button(label=t._("🔎 Ideas"), data="m:offers"),
             Button(label=t._("⏱️ Log hours"), data="m:log"),
@@ -390,8 +390,9 @@ def confirm_reminder(
             who = t.value(name_of(t, None, names.get(entry.id)))
             lines.append(f"• {who}: {entry_line(t, entry)}")
         if len(entries) > len(shown):
-            lines.append(t._("… and {n} more. Type /confirm to see all.",
-                             n=len(entries) - len(shown)))  # fmt: skip
+            lines.append(t.ngettext("… and {n} more. Type /confirm to see all.",
+                                    "… and {n} more. Type /confirm to see all.",
+                                    len(entries) - len(shown)))  # fmt: skip
         rows = [answer_buttons(t, entry, confirmer_id) for entry in shown]
         rows += all_button(t, [entry.id for entry in entries])
         return [Reply(text="\n".join(lines), buttons=rows)]

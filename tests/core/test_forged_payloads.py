@@ -241,7 +241,7 @@ async def test_mydata_of_a_confirmer_leaves_out_the_newcomers_dispute_words(
     await newcomer.say("It was one hour at the library")
 
     def exported(replies: list[Any]) -> dict[str, Any]:
-        return json.loads(replies[0].document.content)
+        return json.loads(replies[-1].document.content)
 
     mine = exported(await newcomer.say("/mydata"))["hour_entries"]
     assert len(mine) == 1  # logged and owned by the newcomer: listed once

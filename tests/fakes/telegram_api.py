@@ -470,6 +470,16 @@ def _param_bool(params: ParamDict, name: str) -> bool:
     return bool(value)
 
 
+def _commands_key(params: ParamDict) -> str:
+    """Where setMyCommands keeps a list: the language_code ("" for the default), prefixed
+    with "chat:<id>:" for BotCommandScopeChat (Bot API: BotCommandScope)."""
+    language = _param_str(params, "language_code") or ""
+    scope = _param_json(params, "scope", "can't parse BotCommandScope")
+    if isinstance(scope, dict) and scope.get("type") == "chat":
+        return f"chat:{scope.get('chat_id')}:{language}"
+    return language
+
+
 def _param_json(params: ParamDict, name: str, error: str) -> Any:
     value = params.get(name)
     if not isinstance(value, str):
@@ -718,7 +728,8 @@ class FakeTelegram:
         self.faults: list[ApiError] = []
         """Simulated delivery failures served (fail_next, block, rate_limit)."""
         self.commands: dict[str, list[dict[str, Any]]] = {}
-        """setMyCommands lists by language_code ("" for the default)."""
+        """setMyCommands lists by language_code ("" for the default); per chat
+        ("chat:<id>:<language_code>") for BotCommandScopeChat."""
         self.settings: dict[str, dict[str, ParamDict]] = {}
         """setMyDescription/setMyName/... parameters by method then language_code."""
         self.callback_queries: dict[str, CallbackQueryRecord] = {}
@@ -1124,6 +1135,8 @@ class FakeTelegram:
                     raise _bad_button('Field "text" must be a non-empty String')
                 if not any(key in button for key in _BUTTON_ACTIONS):
                     raise _bad_button("Text buttons are unallowed in the inline keyboard")
+                if button.get("style", "success") not in ("danger", "success", "primary"):
+                    raise _bad_button("Unsupported button style")  # Bot API 9.4
                 if "callback_data" in button:
                     data = button["callback_data"]
                     size = len(data.encode()) if isinstance(data, str) else 0
@@ -1217,16 +1230,16 @@ class FakeTelegram:
                 raise _bad_request("BOT_COMMAND_INVALID")
             if not isinstance(description, str) or not 1 <= len(description.strip()) <= 256:
                 raise _bad_request("command description is empty or too long")
-        self.commands[_param_str(params, "language_code") or ""] = commands
+        self.commands[_commands_key(params)] = commands
         return True
 
     async def _get_my_commands(
         self, method: str, params: ParamDict, files: Any
     ) -> list[dict[str, Any]]:
-        return self.commands.get(_param_str(params, "language_code") or "", [])
+        return self.commands.get(_commands_key(params), [])
 
     async def _delete_my_commands(self, method: str, params: ParamDict, files: Any) -> bool:
-        self.commands.pop(_param_str(params, "language_code") or "", None)
+        self.commands.pop(_commands_key(params), None)
         return True
 
     async def _store_setting(self, method: str, params: ParamDict, files: Any) -> bool:

@@ -39,7 +39,7 @@ async def test_buddy_confirms_with_who_and_when(router: Router, db: Database, cl
     assert entry["status"] == "confirmed" and entry["confirmed_by_name"] == "Jan"
     assert entry["confirmed_at"] == "2026-11-23T13:00:00Z"
     told = await inbox(db, newcomer.address, "hours_confirmed")
-    assert "Jan confirmed" in told[0].text
+    assert "Confirmed by Jan" in told[0].text
     await newcomer.say("/progress")
     assert "2 of 40" in newcomer.text
     await buddy.press(button_data(request, "Yes"))  # a second press changes nothing
@@ -56,7 +56,7 @@ async def test_newcomer_confirms_what_the_buddy_logged(router: Router, db: Datab
     await newcomer.press(button_data(request, "👍"))
     (entry,) = await entries(db)
     assert entry["status"] == "confirmed" and entry["confirmed_by_name"] == "Amal"
-    assert "Amal confirmed" in (await inbox(db, buddy.address, "hours_confirmed"))[0].text
+    assert "Confirmed by Amal" in (await inbox(db, buddy.address, "hours_confirmed"))[0].text
 
 
 async def test_only_the_confirmer_may_answer(router: Router, db: Database) -> None:
@@ -223,7 +223,7 @@ async def test_reaching_the_target_points_to_the_proof(db: Database, clock: Cloc
 async def test_undone_entry_cannot_be_confirmed(router: Router, db: Database) -> None:
     buddy, newcomer = await paired(router)
     await _log(newcomer)
-    await newcomer.tap("Undo")
+    await newcomer.tap("Remove")
     request = await inbox(db, buddy.address, "confirm_request")
     await buddy.press(button_data(request, "Yes"))
     assert "removed" in buddy.text

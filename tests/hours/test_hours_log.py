@@ -214,7 +214,7 @@ async def test_newcomer_undoes_an_unconfirmed_entry(router: Router, db: Database
     await _at_duration(newcomer)
     await newcomer.tap("1 h")
     await newcomer.tap("Today")
-    await newcomer.tap("Undo")
+    await newcomer.tap("Remove")
     assert "Removed" in newcomer.text
     assert (await entries(db))[0]["status"] == "undone"
     await _at_duration(newcomer)  # undone entries do not ask "add again?"
@@ -231,7 +231,7 @@ async def test_confirmed_entries_cannot_be_undone(router: Router, db: Database) 
     entry_id = (await entries(db))[0]["id"]
     await buddy.press(f"hc:ok:{entry_id}")
     await newcomer.press(f"hu:{entry_id}")
-    assert "cannot be undone" in newcomer.text
+    assert "You cannot remove them" in newcomer.text
     assert (await entries(db))[0]["status"] == "confirmed"
 
 
@@ -262,7 +262,8 @@ async def test_something_else_is_self_declared_and_apart(router: Router, db: Dat
     assert entry["confirmer_person_id"] is None
     assert await inbox(db, "2001", "confirm_request") == []  # nobody is asked
     await newcomer.say("/progress")
-    assert "3 h you noted yourself" in newcomer.text and "0 of 40" in newcomer.text
+    assert "You noted these yourself: 3 hours. They do not count yet." in newcomer.text
+    assert "0 of 40" in newcomer.text
 
 
 async def test_self_declared_counts_when_the_network_says_so(db: Database, clock) -> None:

@@ -14,6 +14,7 @@ from handlers.hours.progress_picture import (
     KIND_COLOURS,
     PENDING_FILL,
     WIDTH,
+    self_noted_fill,
     slot_layout,
 )
 from handlers.router import Router
@@ -47,12 +48,14 @@ async def test_picture_fills_confirmed_and_outlines_pending(router: Router) -> N
     replies = await newcomer.say("/progress")
     slots = _slots(replies)
     assert slots[:3] == [KIND_COLOURS["buddy"]] * 3
-    assert slots[3:5] == [PENDING_FILL] * 2
-    assert slots[5:] == [EMPTY_COLOUR] * 35
-    caption = replies[0].text
-    assert caption.splitlines()[0] == "📊 3 of 40 hours · ⏳ 2 waiting"
-    assert caption.splitlines()[1] == "⬜⬜⬜⬜⬜⬜⬜⬜⬜⬜ 3/40"
-    assert "2 h you noted yourself" in caption
+    assert slots[3:5] == [self_noted_fill("music")] * 2  # noted by the newcomer: a tint
+    assert slots[5:7] == [PENDING_FILL] * 2
+    assert slots[7:] == [EMPTY_COLOUR] * 33
+    caption = replies[0].text.splitlines()
+    assert caption[0] == "📊 3 of 40 hours"
+    assert caption[1:5] == ["🟩🟩🟩🟨🟨🔲🔲⬜⬜⬜", "⬜" * 10, "⬜" * 10, "⬜" * 10 + " 3/40"]
+    assert caption[5] == "🔲 ⏳ Waiting for a confirmation: 2 hours"
+    assert caption[6] == "🟨 ✍️ You noted these yourself: 2 hours. They do not count yet."
 
 
 async def test_counted_self_declared_hours_fill_in_their_colour(db: Database,
@@ -62,10 +65,12 @@ async def test_counted_self_declared_hours_fill_in_their_colour(db: Database,
     replies = await newcomer.say("/progress")
     slots = _slots(replies)
     assert slots.count(KIND_COLOURS["buddy"]) == 3
-    assert slots.count(KIND_COLOURS["music"]) == 2
+    assert slots.count(self_noted_fill("music")) == 2  # counted, but still told apart
     assert slots.count(PENDING_FILL) == 2
     assert slots.count(EMPTY_COLOUR) == 33
-    assert "5 of 40" in replies[0].text and "🟩" in replies[0].text  # 5/40 fills one cell
+    assert "5 of 40" in replies[0].text
+    assert "🟩🟩🟩🟨🟨🔲🔲⬜⬜⬜" in replies[0].text
+    assert "They do not count yet" not in replies[0].text
 
 
 async def test_progress_in_the_persons_language(router: Router) -> None:
@@ -80,7 +85,7 @@ async def test_progress_in_the_persons_language(router: Router) -> None:
 async def test_progress_is_for_newcomers(router: Router) -> None:
     buddy, _ = await paired(router)
     await buddy.say("/progress")
-    assert "not available" in buddy.text
+    assert "This is for newcomers" in buddy.text
     await buddy.press("m:progress")
     assert "old" in buddy.text
 

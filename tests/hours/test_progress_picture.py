@@ -164,9 +164,11 @@ def test_grid_shapes() -> None:
         boxes = slot_layout(target)
         return len({b[0] for b in boxes}), len({b[1] for b in boxes})
 
-    assert grid(40) == (8, 5)
-    assert grid(20) == (5, 4)
+    assert grid(40) == (10, 4)  # rows of ten: every row end is a round number
+    assert grid(20) == (10, 2)
     assert grid(60) == (10, 6)
+    assert grid(7) == (7, 1)
+    assert grid(200) == (20, 10)
 
 
 def test_empty_and_every_kind_render() -> None:
@@ -193,19 +195,31 @@ def test_invalid_input() -> None:
 
 
 @pytest.mark.parametrize(
-    ("confirmed", "target", "cells", "expected"),
+    ("confirmed", "target", "expected"),
     [
-        (12, 40, 10, "🟩🟩🟩⬜⬜⬜⬜⬜⬜⬜ 12/40"),
-        (0, 40, 10, "⬜⬜⬜⬜⬜⬜⬜⬜⬜⬜ 0/40"),
-        (39.5, 40, 10, "🟩🟩🟩🟩🟩🟩🟩🟩🟩⬜ 39,5/40"),
-        (40, 40, 10, "🟩🟩🟩🟩🟩🟩🟩🟩🟩🟩 40/40"),
-        (52, 40, 10, "🟩🟩🟩🟩🟩🟩🟩🟩🟩🟩 52/40"),
-        (10, 20, 4, "🟩🟩⬜⬜ 10/20"),
-        (1.25, 60, 5, "⬜⬜⬜⬜⬜ 1,25/60"),
+        (12, 40, ["🟩" * 10, "🟩🟩" + "⬜" * 8, "⬜" * 10, "⬜" * 10 + " 12/40"]),
+        (0, 40, ["⬜" * 10, "⬜" * 10, "⬜" * 10, "⬜" * 10 + " 0/40"]),
+        (39.5, 40, ["🟩" * 10, "🟩" * 10, "🟩" * 10, "🟩" * 9 + "⬜ 39,5/40"]),
+        (52, 40, ["🟩" * 10, "🟩" * 10, "🟩" * 10, "🟩" * 10 + " 52/40"]),
+        (3, 7, ["🟩🟩🟩⬜⬜⬜⬜ 3/7"]),
+        (1.25, 200, ["⬜" * 10, "⬜" * 10, "⬜" * 10, "⬜" * 10 + " 1,25/200"]),
+        (10, 200, ["🟩🟩" + "⬜" * 8, "⬜" * 10, "⬜" * 10, "⬜" * 10 + " 10/200"]),
     ],
 )
-def test_emoji_bar(confirmed: float, target: int, cells: int, expected: str) -> None:
-    assert emoji_bar(confirmed, target, cells) == expected
+def test_emoji_bar(confirmed: float, target: int, expected: list[str]) -> None:
+    assert emoji_bar(confirmed, target).splitlines() == expected
+
+
+def test_emoji_bar_shows_noted_and_waiting_hours() -> None:
+    bar = emoji_bar(3, 20, self_noted=2, pending=1.5)
+    assert bar.splitlines() == ["🟩🟩🟩🟨🟨🔲⬜⬜⬜⬜", "⬜" * 10 + " 3/20"]
+    counted = emoji_bar(5, 20, self_noted=2, pending=1, self_counted=True)
+    assert counted.splitlines()[0] == "🟩🟩🟩🟨🟨🔲⬜⬜⬜⬜"
+
+
+def test_emoji_bar_right_to_left() -> None:
+    lines = emoji_bar(3, 20, rtl=True).splitlines()
+    assert all(line.startswith("\u200f") for line in lines)  # RLM: the line runs from the right
 
 
 def test_emoji_bar_rejects_bad_target() -> None:

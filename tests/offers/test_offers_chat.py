@@ -242,7 +242,8 @@ async def test_nothing_within_reach_is_said_kindly_and_counted(
     # Music within 2 km of Diksmuide: none in the demo catalog.
     await onboard_newcomer(chat, place="8600", interests=("music",), travel=2)
     replies = await chat.say("/offers")
-    assert "nothing fits your interests" in replies[-1].text
+    assert "🔭 Nothing within 2 km of you. This one is farther away." in replies[-1].text
+    assert "🚗 Farther than your 2 km" in replies[-1].text  # the card says so too
     nearest = await offer(catalog, card_id(replies[-1]))
     assert "music" in nearest.interests
     async with catalog.transaction() as tx:
@@ -339,7 +340,7 @@ async def test_mydata_and_forget_cover_enrolments(chat: Chat, catalog: Database)
     await chat.press(f"ay:{offer_id}")
     second = card_id((await chat.press(f"ax:{offer_id}"))[-1])
     await chat.press(f"an:{second}")
-    document = json.loads((await chat.say("/mydata"))[0].document.content)
+    document = json.loads((await chat.say("/mydata"))[-1].document.content)
     assert document["enrolments"][0]["offer_id"] == offer_id
     assert document["declined_offers"][0]["offer_id"] == second
     await chat.say("/forget")

@@ -80,6 +80,7 @@ async def test_ieper_newcomer_finds_enrols_and_the_provider_hears_once(
         assert await tx.scalar("SELECT COUNT(*) FROM enrolments") == 1
         queued = await tx.scalar("SELECT COUNT(*) FROM outbox WHERE purpose = 'provider_enrolment'")
     assert queued == 1
+    telegram.clock.advance(minutes=3)  # enrolments wait a few minutes to be bundled
     await telegram.drain_outbox()
     [told] = await griet.wait_messages(1)
     assert "Amal" in (told.text or "") and second.title_nl in (told.text or "")

@@ -6,8 +6,8 @@ import random
 from dataclasses import replace
 from datetime import date
 
-from handlers.offers.cards import candidate, find_suggestions, nearest_matches, top_suggestions
 from handlers.offers.ranking import INTEREST_ORDER, Seeker, best, rank, with_variety
+from handlers.offers.search import candidate, find_suggestions, nearest_matches, top_suggestions
 from storage import offers as store
 from storage.clock import iso
 from storage.db import Database

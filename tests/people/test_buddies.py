@@ -211,7 +211,7 @@ async def test_mydata_includes_hours_and_pairs(router: Router) -> None:
     await newcomer.tap("1 h")
     await newcomer.tap("Today")
     replies = await newcomer.say("/mydata")
-    document = json.loads(replies[0].document.content)
+    document = json.loads(replies[-1].document.content)
     assert document["hour_entries"][0]["minutes"] == 60
     assert document["buddy_pairs"] and document["pair_invites"]
 

@@ -69,11 +69,16 @@ async def test_pair_log_confirm_progress_and_proof(telegram: E2E) -> None:  # no
     await telegram.drain_outbox()
     (request,) = await newcomer.wait_messages(1)
     assert "Jan logged a meeting with you" in request.body
+    yes, no = request.buttons[0]  # green and red where Telegram shows styles (Bot API 9.4)
+    assert (yes["style"], no["style"]) == ("success", "danger")
     (confirmed,) = await tap(newcomer, "👍 Yes")
     assert confirmed.edited and "Confirmed" in confirmed.body
     await telegram.drain_outbox()
+    assert buddy.read() == []  # "confirmed" notices wait a few minutes to be bundled
+    telegram.clock.advance(minutes=3)
+    await telegram.drain_outbox()
     (thanks,) = await buddy.wait_messages(1)
-    assert "Amal confirmed" in thanks.body
+    assert "Confirmed by Amal" in thanks.body
 
     # The newcomer logs a meeting; the buddy disputes it; both sides give their words.
     await say(newcomer, "/log")

@@ -110,8 +110,9 @@ async def test_odd_input_gets_a_reply_in_the_persons_language(telegram: E2E) -> 
 async def test_mydata_then_forget_leaves_no_trace(telegram: E2E) -> None:  # noqa: F811
     user = telegram.user(505, "Samira", "fr")
     await onboard(user, "fr", "Samira", "Lokeren")
-    data = await say(user, "/mydata")
-    document = json.loads(data[0].document)
+    data = await say(user, "/mydata", n=2)
+    assert data[0].document is None and "📦" in data[0].text  # a summary first, in French
+    document = json.loads(data[-1].document)
     assert document["people"][0]["display_name"] == "Samira"
     await say(user, "/forget")
     await tap(user, "fg:yes")

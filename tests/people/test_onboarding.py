@@ -105,7 +105,11 @@ async def test_language_can_change_any_time(chat: Chat, db: Database) -> None:
 async def test_mydata_and_forget(chat: Chat, db: Database) -> None:
     await onboard_newcomer(chat)
     replies = await chat.say("/mydata")
-    document = json.loads(replies[0].document.content)
+    summary = replies[0].text  # first a short summary a person can read, then the file
+    assert "Your data in short" in summary and "👤 Name: Amal" in summary
+    assert "📍 Town: Ieper" in summary and "❤️ Interests: Sport and Nature" in summary
+    assert "staff of your region" in summary and replies[0].document is None
+    document = json.loads(replies[-1].document.content)
     assert document["people"][0]["display_name"] == "Amal"
     assert document["identities"][0]["address"] == chat.address
     await chat.say("/forget")
