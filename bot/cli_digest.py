@@ -19,14 +19,10 @@ from bot.channels.text import plain
 from bot.outbox_sender import DeliveryError
 from bot.settings import Settings
 from handlers.context import Config, load_replies
-from handlers.staff.digest import (
-    Week,
-    digest_replies,
-    last_complete_week,
-    named_week,
-    network_figures,
-    send_weekly_digests,
-)
+from handlers.staff.digest import send_weekly_digests
+from handlers.staff.digest_render import digest_replies
+from handlers.staff.figures import network_figures
+from handlers.staff.weeks import Week, last_complete_week, named_week
 from handlers.types import Reply
 from storage import outbox
 from storage.clock import iso, utcnow

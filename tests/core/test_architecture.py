@@ -127,7 +127,6 @@ OVERSIZED = {
     "handlers.offers.catalog_import",
     "handlers.people.buddies",
     "handlers.reminders.ticks",
-    "handlers.staff.digest",
     "storage.offers",
 }
 

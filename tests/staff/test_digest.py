@@ -32,10 +32,10 @@ from handlers.staff.digest import (
     last_complete_week,
     named_week,
     parse_week,
-    render_chart,
     send_weekly_digests,
     week_of,
 )
+from handlers.staff.digest_files import render_chart
 from storage import hours, outbox
 from storage.buddies import claim_invite, create_invite
 from storage.clock import iso
@@ -188,9 +188,15 @@ def names(people: list[Any]) -> list[str]:
 
 async def test_weeks() -> None:
     assert parse_week("2026-W48") == (2026, 48) and parse_week("2026w1") == (2026, 1)
-    for bad in ("2026-48", "W48", "2025-W53", "2026-W00", "x"):
+    for bad in ("2026-48", "2025-W53", "2026-W00", "0", "54", "x"):
         with pytest.raises(ValueError):
-            parse_week(bad)
+            parse_week(bad, date(2026, 12, 7))
+    # A bare number is the most recent week with that number that has begun.
+    assert parse_week("49", date(2026, 12, 7)) == (2026, 49)  # Monday of week 50
+    assert parse_week("W50", date(2026, 12, 7)) == (2026, 50)
+    assert parse_week("51", date(2026, 12, 7)) == (2025, 51)  # week 51 of 2026 is ahead
+    with pytest.raises(ValueError):  # 2026-W53 is ahead and 2025 had no week 53
+        parse_week("53", date(2026, 12, 7))
     week = named_week(WEEK, CONFIG)
     assert week.monday == date(2026, 11, 23) and week.sunday == date(2026, 11, 29)
     assert week.start == datetime(2026, 11, 22, 23, 0, tzinfo=UTC)  # local midnight, CET
@@ -250,13 +256,21 @@ async def test_the_digest_mail(seeded: Seeded, smtp: SmtpCapture, tmp_path: Path
     [chart] = [p for p in mail.walk() if p.get_content_type() == "image/png"]
     assert chart.get_content().startswith(b"\x89PNG")
     assert f"cid:{str(chart['Content-ID']).strip('<>')}" in page
-    [attachment] = [p for p in mail.walk() if p.get_filename()]
+    attachment, explained = [p for p in mail.walk() if p.get_filename()]
     assert attachment.get_filename() == "meedoen-westhoek-2026-W48.csv"
+    assert explained.get_filename() == "meedoen-westhoek-2026-W48-uitleg.txt"
     table = list(csv.reader(io.StringIO(attachment.get_payload(decode=True).decode("utf-8-sig")),
                             delimiter=";"))  # fmt: skip
     assert [row[1] for row in table[1:]] == ["Amal", "Bea", "Carl", "Omar"]
     bea = table[2]
     assert bea[6] == "40,00" and "Doel bereikt" in bea[5]  # staff read the digest in Dutch
+    header = table[0]
+    assert len(set(header)) == len(header)  # one "Buddy" column no more: kind and name differ
+    help_text = explained.get_payload(decode=True).decode("utf-8")
+    for column in header:
+        assert f"\n{column}: " in help_text, column  # every column is explained
+    omar = dict(zip(header, table[4], strict=True))
+    assert "omar@mail.example" in omar.values() and "Telegram" not in omar.values()
     [gent] = smtp.to(GENT_STAFF)
     for name in ("Amal", "Bea", "Carl", "Omar"):
         assert name not in text_of(gent)
