@@ -10,7 +10,7 @@ from handlers.people import buddies, onboarding, privacy, profile
 from handlers.registry import Registry
 from handlers.reminders import ticks as reminders
 from handlers.staff import commands as staff
-from handlers.staff import digest
+from handlers.staff import digest, disputes, nudges
 from handlers.ticks import Tick
 
 FEATURES: tuple[Registry, ...] = (
@@ -26,6 +26,8 @@ FEATURES: tuple[Registry, ...] = (
     proof.feature,
     reminders.feature,
     staff.feature,
+    disputes.feature,
+    nudges.feature,
 )
 
 REGISTRY: Registry = Registry.combine(*FEATURES)

@@ -93,7 +93,7 @@ def dispute_lines(figures: Figures, t: Translator) -> list[str]:
         waited = (figures.week.end - d["disputed_at"]).days if d["disputed_at"] else 0
         lines.append(
             "• " + " — ".join([
-                t._("🔢 code {code}", code=f"G{d['id']}"),
+                t._("🔢 code {code}", code="G" + str(d["id"])),
                 _e(d["newcomer"] or "?"), _activity(t, d), _e(d["day"]),
                 hours_text(t, d["minutes"]),
                 t._("❌ {name}: “{words}”", name=d["confirmer"] or "?",
