@@ -294,17 +294,32 @@ async def test_the_cli_prints_or_sends_once(
     out = io.StringIO()
     code, note = await digest_cli(settings, "westhoek", WEEK, True, out=out,
                                   clock=seeded.clock, config=CONFIG)  # fmt: skip
-    assert code == 0 and "would go to team@westhoek.example" in note and "not sent yet" in note
+    assert code == 0 and "zou gaan naar team@westhoek.example" in note
+    assert "nog niet verstuurd" in note  # staff read the command line in Dutch
     printed = out.getvalue()
     assert "Omar" in printed and "meedoen-westhoek-2026-W48.csv" in printed
     assert smtp.messages == [] and await seeded.rows("SELECT * FROM digests_sent") == []
 
+    # --week 48 is the same week; --out writes what the mail would hold, to look at.
+    folder = tmp_path / "proef"
+    code, note = await digest_cli(settings, "Westhoek", "48", True, folder=folder,
+                                  out=io.StringIO(), clock=seeded.clock, config=CONFIG)  # fmt: skip
+    assert code == 0 and "2026-W48" in note and str(folder) in note
+    files = sorted(p.name for p in folder.iterdir())
+    assert files == ["digest.html", "digest.txt", "meedoen-westhoek-2026-W48-uitleg.txt",
+                     "meedoen-westhoek-2026-W48.csv", "uren-2026-W48.png"]  # fmt: skip
+    page = (folder / "digest.html").read_text()
+    assert 'src="uren-2026-W48.png"' in page and "Omar" in page  # the picture shows offline
+    assert (folder / "uren-2026-W48.png").read_bytes().startswith(b"\x89PNG")
+    assert "Omar" in (folder / "digest.txt").read_text()
+    assert smtp.messages == [] and await seeded.rows("SELECT * FROM digests_sent") == []
+
     code, note = await digest_cli(settings, "Westhoek", WEEK, False, clock=seeded.clock,
                                   config=CONFIG)  # fmt: skip
-    assert (code, note) == (0, "Westhoek 2026-W48: sent to 1 staff")
+    assert (code, note) == (0, "Westhoek 2026-W48: verstuurd naar 1 medewerker(s)")
     code, note = await digest_cli(settings, "Westhoek", WEEK, False, clock=seeded.clock,
                                   config=CONFIG)  # fmt: skip
-    assert code == 0 and "already sent" in note
+    assert code == 0 and "al verstuurd" in note
     assert len(smtp.to(WESTHOEK_STAFF)) == 1
     assert await seeded.rows("SELECT status FROM outbox WHERE purpose = 'digest'") == [
         {"status": "sent"}
@@ -315,11 +330,15 @@ async def test_the_cli_prints_or_sends_once(
 async def test_the_cli_refuses_bad_input(seeded: Seeded, tmp_path: Path) -> None:
     settings = mail_settings(tmp_path)
     assert (await digest_cli(settings, "Atlantis", None, True, config=CONFIG))[0] == 2
-    assert (await digest_cli(settings, "Westhoek", "2026-W60", True, config=CONFIG))[0] == 2
+    code, note = await digest_cli(settings, "Westhoek", "2026-W60", True, config=CONFIG)
+    assert code == 2 and "2026-W49" in note  # the way forward: how to write a week
+    code, note = await digest_cli(settings, "Westhoek", WEEK, False, folder=tmp_path,
+                                  config=CONFIG)  # fmt: skip
+    assert code == 2 and "--dry-run" in note
     code, note = await digest_cli(settings, "Westhoek", WEEK, False, config=CONFIG)
     assert code == 2 and "SMTP_HOST" in note
     code, note = await digest_cli(settings, "Waasland", WEEK, False, config=CONFIG)
-    assert code == 2 and "no staff" in note
+    assert code == 2 and "geen medewerkers" in note
 
 
 def test_the_chart_is_a_picture() -> None:
