@@ -6,11 +6,11 @@ from handlers import common
 from handlers.hours import confirmations, progress, proof
 from handlers.hours import log as hours_log
 from handlers.offers import cards as offers
-from handlers.people import buddies, onboarding, privacy, profile
+from handlers.people import buddies, buddy_wish, onboarding, privacy, profile
 from handlers.registry import Registry
 from handlers.reminders import ticks as reminders
 from handlers.staff import commands as staff
-from handlers.staff import digest, disputes, nudges
+from handlers.staff import digest, disputes, matches, nudges
 from handlers.ticks import Tick
 
 FEATURES: tuple[Registry, ...] = (
@@ -19,6 +19,7 @@ FEATURES: tuple[Registry, ...] = (
     profile.feature,
     privacy.feature,
     buddies.feature,
+    buddy_wish.feature,
     offers.feature,
     hours_log.feature,
     confirmations.feature,
@@ -28,6 +29,7 @@ FEATURES: tuple[Registry, ...] = (
     staff.feature,
     disputes.feature,
     nudges.feature,
+    matches.feature,
 )
 
 REGISTRY: Registry = Registry.combine(*FEATURES)

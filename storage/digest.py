@@ -93,6 +93,8 @@ class Figures:
     buddies_active: int = 0  # buddies who met a newcomer or used the assistant
     weekly: list[tuple[str, int, int]] = field(default_factory=list)  # week, confirmed, pending
     newcomers: list[Newcomer] = field(default_factory=list)
+    # Newcomers who asked for a buddy, each with their best `handlers.staff.matching.Match`es.
+    buddy_matches: list[tuple[str, list[Any]]] = field(default_factory=list)
 
 
 def ids_sql(ids: list[int]) -> str:

@@ -14,6 +14,7 @@ from handlers.context import Config
 from handlers.hours.rules import hours_text
 from handlers.staff.digest_files import render_chart, render_csv, render_csv_help
 from handlers.staff.figures import AT_RISK_DAYS
+from handlers.staff.matching import match_line
 from handlers.types import Attachment, Reply
 from handlers.vocab import INTERESTS, KINDS
 from i18n import Translator, translator
@@ -150,6 +151,10 @@ def _sections(figures: Figures, config: Config, t: Translator) -> list[Reply]:
                  ]) for w in figures.waiting], nothing, figures.waiting_total),
         _section(t._("📭 Deliveries failed or not sent after {hours} hours", hours=STUCK_HOURS),
                  deliveries, nothing),
+        _section(t._("🤝 Would like a buddy (propose one in Telegram with /matches)"),
+                 [f"• {_e(name)}: " + ("; ".join(match_line(t, m) for m in found)
+                                      or t._("➖ No buddy with room lives near enough."))
+                  for name, found in figures.buddy_matches], nothing),
         _section(t._("⭐ Most chosen offers"),
                  [f"• {_e(title)} — " + t.ngettext("{n} sign-up", "{n} sign-ups", count)
                   for title, count in figures.top_offers], nothing),

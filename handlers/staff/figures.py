@@ -9,9 +9,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from handlers.context import Config
+from handlers.staff.matching import best_matches
 from storage.db import Tx
 from storage.digest import Figures, Newcomer, Week, collect_people
 from storage.digest_lists import collect_lists
+from storage.matches import available_buddies, newcomers_wanting_buddy
 from storage.networks import Network
 
 AT_RISK_DAYS = 21
@@ -29,6 +31,16 @@ async def collect(
     for figures in result.values():
         classify(figures, week)
     await collect_lists(tx, week, result)
+    wanting = await newcomers_wanting_buddy(tx, list(result))
+    buddies = await available_buddies(tx, list(result))
+    for network_id, figures in result.items():
+        figures.buddy_matches = [
+            (n.display_name or "?", matches)
+            for n, matches in best_matches(
+                [n for n in wanting if n.network_id == network_id],
+                [b for b in buddies if b.network_id == network_id],
+            )
+        ]
     return result
 
 

@@ -24,3 +24,19 @@ CREATE INDEX nudges_network ON nudges(network_id, sent_at);
 
 -- A newcomer who asked for a buddy (onboarding or /profile); staff see them in /matches.
 ALTER TABLE people ADD COLUMN wants_buddy INTEGER NOT NULL DEFAULT 0;
+
+-- A buddy match staff proposed: both people are invited and are paired once both accept,
+-- through the single-use invite code (`pair_invites`) that pairs them.
+CREATE TABLE buddy_proposals (
+    id            INTEGER PRIMARY KEY,
+    network_id    INTEGER NOT NULL REFERENCES networks(id) ON DELETE CASCADE,
+    newcomer_id   INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    buddy_id      INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    invite_code   TEXT NOT NULL REFERENCES pair_invites(code) ON DELETE CASCADE,
+    staff_email   TEXT NOT NULL,
+    created_at    TEXT NOT NULL,
+    newcomer_ok_at TEXT,
+    buddy_ok_at   TEXT,
+    declined_at   TEXT
+);
+CREATE INDEX buddy_proposals_newcomer ON buddy_proposals(newcomer_id);
