@@ -11,6 +11,7 @@ from handlers.registry import Registry
 from handlers.reminders import ticks as reminders
 from handlers.staff import commands as staff
 from handlers.staff import digest, disputes, matches, nudges
+from handlers.staff import offers as staff_offers
 from handlers.ticks import Tick
 
 FEATURES: tuple[Registry, ...] = (
@@ -30,6 +31,7 @@ FEATURES: tuple[Registry, ...] = (
     disputes.feature,
     nudges.feature,
     matches.feature,
+    staff_offers.feature,
 )
 
 REGISTRY: Registry = Registry.combine(*FEATURES)

@@ -116,3 +116,51 @@ async def record_nudge(
         (person_id, network_id, staff_email, iso(now)),
     )
     return True
+
+
+class NetworkOffer(BaseModel):
+    id: int
+    title: str
+    active: bool
+    paused: bool  # switched off by staff (an import does not switch it on again)
+    active_until: str | None = None
+
+
+async def network_offers(
+    tx: Tx, network_id: int, search: str = "", limit: int = 10
+) -> tuple[int, list[NetworkOffer]]:
+    """The network's offers whose title holds `search`: how many, and the first `limit`."""
+    where = "network_id = ? AND title_nl LIKE ? ESCAPE '\\'"
+    pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    total = await tx.scalar(f"SELECT COUNT(*) FROM offers WHERE {where}", (network_id, pattern))
+    rows = await tx.all(
+        f"SELECT id, title_nl, active, deactivated_by, active_until FROM offers WHERE {where} "
+        f"ORDER BY active DESC, title_nl COLLATE NOCASE, id LIMIT ?",
+        (network_id, pattern, limit),
+    )
+    return int(total or 0), [
+        NetworkOffer(id=r[0], title=r[1], active=bool(r[2]), paused=r[3] == "staff",
+                     active_until=r[4])
+        for r in rows
+    ]  # fmt: skip
+
+
+async def switch_offer(
+    tx: Tx, offer_id: int, network_id: int, state: Literal["pause", "end", "resume"],
+    today: str, now: datetime,
+) -> bool:  # fmt: skip
+    """Pause, end (last day today) or resume an offer of this network; False when not found."""
+    if state == "resume":
+        sql = ("UPDATE offers SET active = 1, deactivated_by = NULL, updated_at = ? "
+               "WHERE id = ? AND network_id = ? AND deactivated_by = 'staff' "
+               "AND (active_until IS NULL OR active_until >= ?)")  # fmt: skip
+        params: tuple[object, ...] = (iso(now), offer_id, network_id, today)
+    elif state == "pause":
+        sql = ("UPDATE offers SET active = 0, deactivated_by = 'staff', updated_at = ? "
+               "WHERE id = ? AND network_id = ? AND active = 1")  # fmt: skip
+        params = (iso(now), offer_id, network_id)
+    else:
+        sql = ("UPDATE offers SET active = 0, deactivated_by = 'staff', active_until = ?, "
+               "updated_at = ? WHERE id = ? AND network_id = ?")  # fmt: skip
+        params = (today, iso(now), offer_id, network_id)
+    return await tx.rowcount(sql, params) == 1

@@ -379,7 +379,9 @@ async def start_offers(ctx: Context) -> list[Reply]:
 
 
 @feature.command("offers", N_("Find activities"))
-async def offers_command(ctx: Context, _args: str) -> list[Reply]:
+async def offers_command(ctx: Context, args: str) -> list[Reply]:
+    if ctx.person.role == "staff" and "offers_staff" in ctx.registry.commands:
+        return await ctx.registry.commands["offers_staff"].run(ctx, args)  # handlers.staff.offers
     return await start_offers(ctx)
 
 
