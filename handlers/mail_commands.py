@@ -24,6 +24,7 @@ from handlers.features import REGISTRY
 from handlers.hours.confirmations import Outcome, apply_confirmation
 from handlers.hours.rules import entry_line
 from handlers.router import dispatch
+from handlers.staff.mail_replies import answer_staff_mail
 from handlers.types import Reply, Turn
 from i18n import Translator, locale_from_telegram, translator
 from storage import delivery, outbox
@@ -237,7 +238,13 @@ async def receive(db: Database, config: Config, mail: IncomingMail, now: datetim
             await mail_store.forget_old_messages(tx, now)
             await mail_store.clear_failing(tx, mail.sender)
             await delivery.clear_unreachable(tx, "email", mail.sender)
-            if mail.token:
+            staff = None
+            if mail.token:  # a reply to a staff digest: handlers.staff.mail_replies
+                staff = await answer_staff_mail(tx, now, mail.token, mail.sender, mail.text)
+            if staff is not None:
+                outcome, replies, person_id = staff
+                await _answer(tx, mail, replies, now, person_id)
+            elif mail.token:
                 outcome = await _token_reply(tx, config, mail, now)
             else:
                 outcome = await _turn(tx, config, mail, now)

@@ -164,3 +164,23 @@ async def switch_offer(
                "updated_at = ? WHERE id = ? AND network_id = ?")  # fmt: skip
         params = (today, iso(now), offer_id, network_id)
     return await tx.rowcount(sql, params) == 1
+
+
+async def token_person(tx: Tx, staff_id: int, now: datetime) -> int:
+    """The person a staff member's reply tokens belong to (reply tokens need one).
+
+    A staff member linked to Telegram has one; for a mail-only account a person without any
+    identity is made once and linked, so no turn can ever come from it, and a From header
+    alone still reaches nobody.
+    """
+    row = await tx.one("SELECT person_id, network_id FROM staff WHERE id = ?", (staff_id,))
+    assert row is not None
+    if row["person_id"] is not None:
+        return int(row["person_id"])
+    person_id = await tx.execute(
+        "INSERT INTO people (created_at, locale, role, network_id, consent_at, onboarded_at) "
+        "VALUES (?, 'nl', 'staff', ?, ?, ?)",
+        (iso(now), row["network_id"], iso(now), iso(now)),
+    )
+    await tx.execute("UPDATE staff SET person_id = ? WHERE id = ?", (person_id, staff_id))
+    return person_id

@@ -12,10 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from handlers.context import Config, dump_replies
-from handlers.staff.digest_render import digest_replies
+from handlers.staff.digest_render import DIGEST_LOCALE, digest_replies
 from handlers.staff.figures import Figures, collect, network_figures
+from handlers.staff.mail_replies import digest_address, digest_token, how_to
 from handlers.staff.weeks import Week, last_complete_week, named_week, parse_week, week_of
 from handlers.ticks import Tick
+from handlers.types import Reply
+from i18n import translator
 from storage import outbox
 from storage.clock import utcnow
 from storage.db import Database, Tx
@@ -38,20 +41,27 @@ class DigestRun:
 
 
 async def _queue(
-    tx: Tx, network: Network, week: str, payload: str, staff: list[StaffAccount], now: datetime
-) -> DigestRun:
-    """Queue one rendered digest mail per staff member, unless it was queued before."""
+    tx: Tx, network: Network, week: str, replies: list[Reply], staff: list[StaffAccount],
+    now: datetime,
+) -> DigestRun:  # fmt: skip
+    """Queue one rendered digest mail per staff member, unless it was queued before.
+
+    Each mail carries the member's own reply token and how to answer with it
+    (`handlers.staff.mail_replies`).
+    """
     if await digest_sent(tx, network.id, week) is not None:
         return DigestRun(network.name, week, 0, True)
+    t = translator(DIGEST_LOCALE)
     for account in staff:
+        token = await digest_token(tx, account, now)
         await outbox.enqueue(
             tx,
             key=f"digest:{network.id}:{week}:{account.email}",
             person_id=account.person_id,
             channel="email",
-            address=account.email,
+            address=digest_address(account.email, token),
             purpose="digest",
-            payload=payload,
+            payload=dump_replies([*replies, Reply(text=how_to(t))]),
             now=now,
         )
     await record_digest(tx, network.id, week, len(staff), now)
@@ -85,9 +95,9 @@ async def queue_weekly_digests(
     runs, pending, all_staff = await _due(tx, week, networks)
     figures = await collect(tx, config, week, pending)
     for network in pending:
-        payload = dump_replies(digest_replies(figures[network.id], config))
+        replies = digest_replies(figures[network.id], config)
         staff = [s for s in all_staff if s.network_id == network.id]
-        runs.append(await _queue(tx, network, week.label, payload, staff, now))
+        runs.append(await _queue(tx, network, week.label, replies, staff, now))
     return runs
 
 
@@ -114,11 +124,11 @@ async def send_weekly_digests(
     async with db.transaction() as tx:
         runs, pending, all_staff = await _due(tx, chosen, networks)
         figures = await collect(tx, config, chosen, pending)
-    payloads = {n.id: dump_replies(digest_replies(figures[n.id], config)) for n in pending}
+    rendered = {n.id: digest_replies(figures[n.id], config) for n in pending}
     async with db.transaction() as tx:
         for network in pending:
             staff = [s for s in all_staff if s.network_id == network.id]
-            runs.append(await _queue(tx, network, chosen.label, payloads[network.id], staff, now))
+            runs.append(await _queue(tx, network, chosen.label, rendered[network.id], staff, now))
     return runs
 
 

@@ -133,6 +133,7 @@ def _sections(figures: Figures, config: Config, t: Translator) -> list[Reply]:
                   for p in figures.reached], nothing),
         _section(t._("⚠️ At risk: no activity for {days} days", days=AT_RISK_DAYS),
                  ["• " + " — ".join([
+                     t._("🔢 code {code}", code="P" + str(p.id)),
                      f"{_e(p.name)} ({_e(p.municipality or p.place or '')})",
                      t._("🕒 Last activity {day}", day=_day(t, p.last_activity, config)),
                      _e(", ".join(p.reach) or "–"),
