@@ -113,3 +113,54 @@ async def test_staff_settle_and_nudge_by_replying_to_the_digest(
     assert "niet gevonden" in again and "Eén per week" in again
     assert (await statuses())["amal0"] == ("confirmed", 60)
     await watcher.close()
+
+
+def _with_file(digest: EmailMessage, sender: str, data: bytes, name: str) -> bytes:
+    """A reply to the digest with an attachment, as a mail program builds it (RFC 2183)."""
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = str(digest["Reply-To"])
+    message["Subject"] = f"Re: {digest['Subject']}"
+    message["Message-ID"] = f"<file-{abs(hash((sender, name)))}@mail.test>"
+    message["In-Reply-To"] = str(digest["Message-ID"])
+    message.set_content("Hierbij ons nieuwe aanbod.")
+    message.add_attachment(data, maintype="text", subtype="csv", filename=name)
+    return message.as_bytes()
+
+
+async def test_staff_send_an_offers_file_by_mail(
+    world: World, smtp: SmtpCapture, imap: FakeImapServer, tmp_path: Path  # noqa: F811
+) -> None:
+    from tests.offers.test_offers_import import HEADER, row
+
+    async with world.db.transaction() as tx:
+        westhoek = await tx.scalar("SELECT id FROM networks WHERE name = 'Westhoek'")
+        await add_staff(tx, email=TEAM, network_id=westhoek, now=NOW)
+    settings = mail_settings(tmp_path, smtp, imap)
+    config = Config(bot_username="meedoen_test_bot", mail_from=MAIL_FROM)
+    channel = EmailChannel(settings, world.db, config, clock=world.clock)
+    sender = OutboxSender(world.db, {"email": channel.deliver}, clock=world.clock)
+    await send_weekly_digests(world.db, config, now=NOW)
+    await sender.run_once()
+    [digest] = smtp.to(TEAM)
+    data = "\n".join([HEADER, row(external_id="m-1", title_nl="Fietsles Ieper"),
+                       row(external_id="m-2", title_nl="Stadswandeling Gent", network="Gent",
+                           postcode="9000", municipality="Gent")]).encode()  # fmt: skip
+    before = await world.rows("SELECT COUNT(*) AS n FROM offers")
+
+    # From another address with the team's token: not imported; answered like any mail.
+    outcome = await channel.receive(_with_file(digest, "mallory@evil.example", data, "a.csv"))
+    assert not outcome.startswith("staff offers")
+    assert await world.rows("SELECT COUNT(*) AS n FROM offers") == before
+
+    outcome = await channel.receive(_with_file(digest, f"Team <{TEAM}>", data, "aanbod.csv"))
+    assert outcome == "staff offers: 1 file(s)"
+    [offer] = await world.rows("SELECT o.title_nl, n.name FROM offers o JOIN networks n "
+                               "ON n.id = o.network_id WHERE o.external_id LIKE 'm-%'")  # fmt: skip
+    assert offer == {"title_nl": "Fietsles Ieper", "name": "Westhoek"}  # their own network only
+    await sender.run_once()
+    report = text_of(smtp.to(TEAM)[-1])
+    assert "Aanbod ingelezen in Westhoek" in report and "Nieuw: 1" in report
+    assert "Geweigerd: 1" in report and "'Gent'" in report  # Gent's row, with the reason
+    again = await channel.receive(_with_file(digest, f"Team <{TEAM}>", data, "aanbod.csv"))
+    assert again == "duplicate"  # the same Message-ID fetched twice is handled once
