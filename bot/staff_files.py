@@ -128,9 +128,7 @@ def mail_attachments(raw: bytes) -> list[tuple[str, bytes]]:
     return found
 
 
-async def offer_mail(
-    db: Database, raw: bytes, mail: IncomingMail, now: datetime
-) -> str | None:
+async def offer_mail(db: Database, raw: bytes, mail: IncomingMail, now: datetime) -> str | None:
     """A mail with an offers file from a staff address that carries their digest reply token:
     import it and answer with the report. None when this is not such a mail (it then goes on
     to `handlers.mail_commands.receive` as before). The token is what is trusted; the From
@@ -142,9 +140,7 @@ async def offer_mail(
         found = await mail_store.find_token(tx, mail.token, STAFF_DIGEST, now)
         if found is None or found.address.lower() != mail.sender.strip().lower():
             return None
-        account = next(
-            (a for a in await list_staff_accounts(tx) if a.id == found.subject_id), None
-        )
+        account = next((a for a in await list_staff_accounts(tx) if a.id == found.subject_id), None)
         if account is None or account.email != found.address.lower():
             return None
         if not await mail_store.claim_message(tx, mail.message_id, "staff offers file", now):

@@ -39,8 +39,7 @@ def _proposal(row: Any) -> Proposal:
 
 
 _NO_ACTIVE_PAIR = (
-    "NOT EXISTS (SELECT 1 FROM buddy_pairs bp WHERE bp.newcomer_id = p.id "
-    "AND bp.status = 'active')"
+    "NOT EXISTS (SELECT 1 FROM buddy_pairs bp WHERE bp.newcomer_id = p.id AND bp.status = 'active')"
 )
 
 

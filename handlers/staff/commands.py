@@ -72,8 +72,14 @@ async def digest_command(ctx: Context, args: str) -> list[Reply]:
     if args.strip():
         week = _allowed_week(ctx, args[:20])
         if week is None:
-            return [Reply(text=ctx._("📅 Write the week like this: /digest {example}",
-                                     example=last_complete_week(ctx.now, ctx.config).label))]
+            return [
+                Reply(
+                    text=ctx._(
+                        "📅 Write the week like this: /digest {example}",
+                        example=last_complete_week(ctx.now, ctx.config).label,
+                    )
+                )
+            ]
     else:
         week = last_complete_week(ctx.now, ctx.config)
     return await _digest(ctx, account, week)

@@ -126,4 +126,3 @@ async def hours_answer(ctx: Context, given: Input) -> list[Reply]:
                 *await ctx.reprompt()]  # fmt: skip
     ctx.finish()
     return await _done(ctx, account, entry_id, "corrected", minutes)
-

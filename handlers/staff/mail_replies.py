@@ -78,8 +78,10 @@ def digest_address(email: str, token: str) -> str:
 
 
 def how_to(t: Translator) -> str:
-    return t._("✉️ Answer by mail: reply with one line per code. G12 ok = the hours count, "
-               "G12 nee = they do not count, G12 1,5 = other hours, P34 = send a nudge.")
+    return t._(
+        "✉️ Answer by mail: reply with one line per code. G12 ok = the hours count, "
+        "G12 nee = they do not count, G12 1,5 = other hours, P34 = send a nudge."
+    )
 
 
 async def digest_token(tx: Tx, account: StaffAccount, now: datetime) -> str:

@@ -43,19 +43,35 @@ async def matches_command(ctx: Context, _args: str) -> list[Reply]:
     if not newcomers:
         return [Reply(text=ctx._("👌 Nobody is waiting for a buddy."))]
     buddies = await available_buddies(ctx.tx, [account.network_id])
-    replies = [Reply(text=ctx.ngettext("🤝 {n} newcomer would like a buddy:",
-                                       "🤝 {n} newcomers would like a buddy:", len(newcomers)))]
+    replies = [
+        Reply(
+            text=ctx.ngettext(
+                "🤝 {n} newcomer would like a buddy:",
+                "🤝 {n} newcomers would like a buddy:",
+                len(newcomers),
+            )
+        )
+    ]
     for newcomer, matches in best_matches(newcomers[:SHOWN], buddies):
-        head = ctx._("👤 {name} — 📍 {place}", name=newcomer.display_name or "?",
-                     place=newcomer.place or newcomer.postcode or "?")
+        head = ctx._(
+            "👤 {name} — 📍 {place}",
+            name=newcomer.display_name or "?",
+            place=newcomer.place or newcomer.postcode or "?",
+        )
         lines, buttons = [head], []
         for match in matches:
             lines.append(match_line(ctx.t, match))
             if await open_proposal(ctx.tx, newcomer.id, match.buddy.id) is not None:
                 lines.append(ctx._("⏳ Proposed; waiting for both to say yes."))
                 continue
-            buttons.append([Button(label=ctx._("🤝 Propose {name}", name=match.buddy.name),
-                                   data=f"mp:{newcomer.id}:{match.buddy.id}")])
+            buttons.append(
+                [
+                    Button(
+                        label=ctx._("🤝 Propose {name}", name=match.buddy.name),
+                        data=f"mp:{newcomer.id}:{match.buddy.id}",
+                    )
+                ]
+            )
         if not matches:
             lines.append(ctx._("➖ No buddy with room lives near enough."))
         replies.append(Reply(text="\n".join(lines), buttons=buttons))
@@ -68,13 +84,20 @@ def _invitation(
     def build(t: Translator) -> list[Reply]:
         name = other.display_name or "?"
         if as_buddy:
-            text = t._("🤝 The staff of {network} propose you as buddy for {name} from "
-                       "{place}. Do you agree?", network=network, name=name,
-                       place=other.place or "?")
+            text = t._(
+                "🤝 The staff of {network} propose you as buddy for {name} from "
+                "{place}. Do you agree?",
+                network=network,
+                name=name,
+                place=other.place or "?",
+            )
         else:
-            text = t._("🤝 The staff of {network} propose {name} as your buddy. A buddy is a "
-                       "volunteer who meets you and helps you. Do you agree?",
-                       network=network, name=name)
+            text = t._(
+                "🤝 The staff of {network} propose {name} as your buddy. A buddy is a "
+                "volunteer who meets you and helps you. Do you agree?",
+                network=network,
+                name=name,
+            )
         return [Reply(text=text, buttons=[[
             Button(label=t._("✅ Yes"), data=f"mq:y:{proposal_id}"),
             Button(label=t._("❌ No"), data=f"mq:n:{proposal_id}"),

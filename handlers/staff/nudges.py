@@ -46,15 +46,24 @@ async def at_risk_command(ctx: Context, _args: str) -> list[Reply]:
         return [Reply(text=ctx._("👌 Nobody has been quiet for {days} days.", days=AT_RISK_DAYS))]
     replies = [Reply(text=ctx._("⚠️ No activity for {days} days:", days=AT_RISK_DAYS))]
     for person in quiet[:SHOWN]:
-        line = ctx._("👤 {name} — 🕒 last activity {day}", name=person.name,
-                     day=ctx.t.short_date(person.last_activity.astimezone(ctx.config.tz).date()))
+        line = ctx._(
+            "👤 {name} — 🕒 last activity {day}",
+            name=person.name,
+            day=ctx.t.short_date(person.last_activity.astimezone(ctx.config.tz).date()),
+        )
         if person.last_nudge is not None and ctx.now - person.last_nudge < NUDGE_EVERY:
-            nudged = ctx._("👋 Nudged on {day}",
-                           day=ctx.t.short_date(person.last_nudge.astimezone(ctx.config.tz).date()))
+            nudged = ctx._(
+                "👋 Nudged on {day}",
+                day=ctx.t.short_date(person.last_nudge.astimezone(ctx.config.tz).date()),
+            )
             replies.append(Reply(text=f"{line}\n{nudged}"))
         else:
-            replies.append(Reply(text=line, buttons=[[
-                Button(label=ctx._("👋 Send a nudge"), data=f"nu:{person.id}")]]))
+            replies.append(
+                Reply(
+                    text=line,
+                    buttons=[[Button(label=ctx._("👋 Send a nudge"), data=f"nu:{person.id}")]],
+                )
+            )
     return replies  # fmt: skip
 
 
@@ -102,7 +111,13 @@ async def nudge_action(ctx: Context, args: list[str]) -> list[Reply]:
         return await stale_button(ctx)
     name = person.display_name or "?"
     if last is not None:
-        return [Reply(text=ctx._("⏳ {name} had a nudge on {day}. One a week is enough.",
-                                 name=name,
-                                 day=ctx.t.short_date(last.astimezone(ctx.config.tz).date())))]
+        return [
+            Reply(
+                text=ctx._(
+                    "⏳ {name} had a nudge on {day}. One a week is enough.",
+                    name=name,
+                    day=ctx.t.short_date(last.astimezone(ctx.config.tz).date()),
+                )
+            )
+        ]
     return [Reply(text=ctx._("📨 Nudge sent to {name}.", name=name), edit=True)]  # fmt: skip

@@ -45,13 +45,29 @@ async def staff_offers_command(ctx: Context, args: str) -> list[Reply]:
     ctx.finish()
     search = args.strip()[:MAX_SEARCH]
     total, offers = await network_offers(ctx.tx, account.network_id, search, SHOWN)
-    replies = [Reply(text=ctx.ngettext("📋 {n} offer in {network}.", "📋 {n} offers in {network}.",
-                                       total, network=account.network_name)
-                     + "\n" + ctx._("📎 To add or change offers, send me a CSV or JSON-LD file."))]
+    replies = [
+        Reply(
+            text=ctx.ngettext(
+                "📋 {n} offer in {network}.",
+                "📋 {n} offers in {network}.",
+                total,
+                network=account.network_name,
+            )
+            + "\n"
+            + ctx._("📎 To add or change offers, send me a CSV or JSON-LD file.")
+        )
+    ]
     replies += [offer_reply(ctx, offer) for offer in offers]
     if total > len(offers):
-        replies.append(Reply(text=ctx._("🔎 Only the first {n}. Search with /offers and a word "
-                                        "from the title, like /offers taal.", n=len(offers))))
+        replies.append(
+            Reply(
+                text=ctx._(
+                    "🔎 Only the first {n}. Search with /offers and a word "
+                    "from the title, like /offers taal.",
+                    n=len(offers),
+                )
+            )
+        )
     return replies  # fmt: skip
 
 

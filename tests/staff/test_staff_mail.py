@@ -46,7 +46,10 @@ def test_command_lines_are_read_strictly() -> None:
 
 
 async def test_staff_settle_and_nudge_by_replying_to_the_digest(
-    world: World, smtp: SmtpCapture, imap: FakeImapServer, tmp_path: Path  # noqa: F811
+    world: World,  # noqa: F811
+    smtp: SmtpCapture,
+    imap: FakeImapServer,
+    tmp_path: Path,
 ) -> None:
     async with world.db.transaction() as tx:
         westhoek = await tx.scalar("SELECT id FROM networks WHERE name = 'Westhoek'")
@@ -129,7 +132,10 @@ def _with_file(digest: EmailMessage, sender: str, data: bytes, name: str) -> byt
 
 
 async def test_staff_send_an_offers_file_by_mail(
-    world: World, smtp: SmtpCapture, imap: FakeImapServer, tmp_path: Path  # noqa: F811
+    world: World,  # noqa: F811
+    smtp: SmtpCapture,
+    imap: FakeImapServer,
+    tmp_path: Path,
 ) -> None:
     from tests.offers.test_offers_import import HEADER, row
 
