@@ -126,6 +126,18 @@ class NetworkOffer(BaseModel):
     active_until: str | None = None
 
 
+async def network_offer(tx: Tx, offer_id: int, network_id: int) -> NetworkOffer | None:
+    row = await tx.one(
+        "SELECT id, title_nl, active, deactivated_by, active_until FROM offers "
+        "WHERE id = ? AND network_id = ?",
+        (offer_id, network_id),
+    )
+    if row is None:
+        return None
+    return NetworkOffer(id=row[0], title=row[1], active=bool(row[2]), paused=row[3] == "staff",
+                        active_until=row[4])  # fmt: skip
+
+
 async def network_offers(
     tx: Tx, network_id: int, search: str = "", limit: int = 10
 ) -> tuple[int, list[NetworkOffer]]:
@@ -149,11 +161,12 @@ async def switch_offer(
     tx: Tx, offer_id: int, network_id: int, state: Literal["pause", "end", "resume"],
     today: str, now: datetime,
 ) -> bool:  # fmt: skip
-    """Pause, end (last day today) or resume an offer of this network; False when not found."""
+    """Pause, end (its last day: today) or resume a paused offer of this network; False when
+    there is no such offer (or an ended one to resume)."""
     if state == "resume":
         sql = ("UPDATE offers SET active = 1, deactivated_by = NULL, updated_at = ? "
                "WHERE id = ? AND network_id = ? AND deactivated_by = 'staff' "
-               "AND (active_until IS NULL OR active_until >= ?)")  # fmt: skip
+               "AND (active_until IS NULL OR active_until > ?)")  # fmt: skip
         params: tuple[object, ...] = (iso(now), offer_id, network_id, today)
     elif state == "pause":
         sql = ("UPDATE offers SET active = 0, deactivated_by = 'staff', updated_at = ? "

@@ -14,7 +14,7 @@ from handlers.context import Context
 from handlers.registry import Feature
 from handlers.types import Button, Reply
 from storage.staff import staff_for_person
-from storage.staff_actions import NetworkOffer, network_offers, switch_offer
+from storage.staff_actions import NetworkOffer, network_offer, network_offers, switch_offer
 
 feature = Feature("handlers.staff.offers")
 
@@ -28,7 +28,7 @@ def offer_reply(ctx: Context, offer: NetworkOffer) -> Reply:
         state = ctx._("🟢 On")
         buttons = [Button(label=ctx._("⏸️ Pause"), data=f"so:p:{offer.id}"),
                    Button(label=ctx._("⏹️ End"), data=f"so:e:{offer.id}")]  # fmt: skip
-    elif offer.paused and not (offer.active_until and offer.active_until < ctx.today.isoformat()):
+    elif offer.paused and not (offer.active_until and offer.active_until <= ctx.today.isoformat()):
         state = ctx._("⏸️ Paused")
         buttons = [Button(label=ctx._("▶️ Resume"), data=f"so:r:{offer.id}"),
                    Button(label=ctx._("⏹️ End"), data=f"so:e:{offer.id}")]  # fmt: skip
@@ -81,8 +81,8 @@ async def switch_action(ctx: Context, args: list[str]) -> list[Reply]:
     if not await switch_offer(ctx.tx, offer_id, account.network_id, state,
                               ctx.today.isoformat(), ctx.now):  # fmt: skip
         return await stale_button(ctx)
-    _total, found = await network_offers(ctx.tx, account.network_id, "", 10_000)
-    offer = next(o for o in found if o.id == offer_id)
+    offer = await network_offer(ctx.tx, offer_id, account.network_id)
+    assert offer is not None  # switched just now, in this transaction
     done = offer_reply(ctx, offer)
     done.edit = True
     return [done]

@@ -54,8 +54,16 @@ async def test_staff_send_an_offers_file_and_pause_an_offer(telegram: E2E) -> No
     gent = await _count(telegram, "SELECT o.id FROM offers o JOIN networks n ON "
                         "n.id = o.network_id WHERE n.name = 'Gent' LIMIT 1")  # fmt: skip
     assert gent
+    [resumed] = await tap(els, "▶️ Hervatten")
+    assert "Aan" in (resumed.text or "")
+    assert await _count(telegram, "SELECT active FROM offers WHERE id = ?", offer) == 1
+    [ended] = await tap(els, "⏹️ Stoppen")
+    assert "Gestopt" in (ended.text or "") and not ended.buttons
+    today = telegram.clock().date().isoformat()
+    assert await _count(telegram, "SELECT COUNT(*) FROM offers WHERE id = ? AND active = 0 "
+                        "AND active_until = ?", offer, today) == 1  # fmt: skip
     # A forged press with a Gent offer id: an old button; Gent's offer stays on.
-    await els.tap_data(f"so:e:{gent}", message=paused)
+    await els.tap_data(f"so:e:{gent}", message=ended)
     [stale, _menu] = await els.wait_messages(2)
     assert (stale.text or "").startswith("⌛")
     assert await _count(telegram, "SELECT active FROM offers WHERE id = ?", gent) == 1
