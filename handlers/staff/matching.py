@@ -1,4 +1,5 @@
-"""Which buddy fits a newcomer who asked for one. Pure: plain values in and out.
+"""Which buddy fits a newcomer who asked for one. The ranking is pure (plain values in and
+out); `match_person` and `match_line` convert a stored person and show a match.
 
 ==============  ==================================================================
 language        +40 when they share a language, +5 per extra one (at most +10)
