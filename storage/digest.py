@@ -83,7 +83,8 @@ class Figures:
     at_risk: list[Newcomer] = field(default_factory=list)
     waiting: list[dict[str, Any]] = field(default_factory=list)
     waiting_total: int = 0
-    disputes: list[dict[str, Any]] = field(default_factory=list)
+    disputes: list[dict[str, Any]] = field(default_factory=list)  # the oldest LIST_LIMIT
+    disputes_total: int = 0
     failed: list[dict[str, Any]] = field(default_factory=list)
     stuck: list[dict[str, Any]] = field(default_factory=list)
     nudged: list[tuple[str, datetime]] = field(default_factory=list)

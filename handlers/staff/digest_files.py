@@ -126,7 +126,8 @@ def render_csv(figures: Figures, t: Translator) -> bytes:
         row += [_date(person.last_activity), person.buddy or "", person.email or "",
                 yes if person.telegram else ""]  # fmt: skip
         rows.append(row)
-    return write_csv(header, rows)
+    typed = [1, 2, 3, len(header) - 3, len(header) - 2]  # name, place, postcode, buddy, mail
+    return write_csv(header, rows, typed)
 
 
 def render_csv_help(figures: Figures, t: Translator) -> bytes:

@@ -61,7 +61,7 @@ def summary_lines(figures: Figures, t: Translator) -> list[str]:
             people=_people(t, len(figures.at_risk))),
         t._("👋 Nudged this week: {people}", people=_people(t, len(figures.nudged))),
         t._("⚖️ Open disputes: {entries}",
-            entries=t.ngettext("{n} entry", "{n} entries", len(figures.disputes))),
+            entries=t.ngettext("{n} entry", "{n} entries", figures.disputes_total)),
         t._("⏳ Waiting over {days} days for confirmation: {entries}", days=WAITING_DAYS,
             entries=t.ngettext("{n} entry", "{n} entries", figures.waiting_total)),
         t._("📭 Deliveries failed: {failed}; not sent after {hours} hours: {stuck}",
@@ -118,12 +118,13 @@ def _sections(figures: Figures, config: Config, t: Translator) -> list[Reply]:
         f"• {_e(f['name'])} — {_e(f['channel'])} — {_e(f['purpose'])} — " + (
             t._("❌ failed: {error}", error=f["error"][:80]) if state == "failed"
             else t._("⏳ not sent since {day}", day=_day(t, f["created_at"], config)))
-        for state, items in (("failed", figures.failed), ("stuck", figures.stuck))
-        for f in items
+        for state, f in [*(("failed", f) for f in figures.failed),
+                         *(("stuck", f) for f in figures.stuck)][:LIST_LIMIT]
     ]  # fmt: skip
+    delivery_total = len(figures.failed) + len(figures.stuck)
     return [
         _section(t._("⚖️ Disputed hours (answer in Telegram with /disputes)"),
-                 dispute_lines(figures, t), nothing),
+                 dispute_lines(figures, t), nothing, figures.disputes_total),
         _section(t._("👋 New this week"),
                  [f"• {_e(p.name)} — {_e(p.municipality or p.place or '')} — "
                   f"{_e(', '.join(p.reach) or '–')}" for p in figures.new_newcomers]
@@ -151,7 +152,7 @@ def _sections(figures: Figures, config: Config, t: Translator) -> list[Reply]:
                                 _waited(figures, w["created_at"])),
                  ]) for w in figures.waiting], nothing, figures.waiting_total),
         _section(t._("📭 Deliveries failed or not sent after {hours} hours", hours=STUCK_HOURS),
-                 deliveries, nothing),
+                 deliveries, nothing, delivery_total),
         _section(t._("🤝 Would like a buddy (propose one in Telegram with /matches)"),
                  [f"• {_e(name)}: " + ("; ".join(match_line(t, m) for m in found)
                                       or t._("➖ No buddy with room lives near enough."))
