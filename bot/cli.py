@@ -24,11 +24,11 @@ COMMAND_MODULES: tuple[str, ...] = (
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="meedoen",
-        description="Meedoen assistant. Without a sub-command: run the assistant "
-        "(Telegram when TELEGRAM_BOT_TOKEN is set, otherwise the console chat).",
+        description="Meedoen-assistent. Zonder opdracht: de assistent starten "
+        "(Telegram als TELEGRAM_BOT_TOKEN ingesteld is, anders de chat in de console).",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    run = subparsers.add_parser("run", help="run the assistant (the default)")
+    run = subparsers.add_parser("run", help="de assistent starten (standaard)")
     run.set_defaults(func=_run)
     for name in COMMAND_MODULES:
         importlib.import_module(name).add_parser(subparsers)

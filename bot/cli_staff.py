@@ -1,7 +1,8 @@
 """Staff accounts from the command line.
 
 `python -m bot staff add --email … --network … [--telegram-id …]`, `staff list [--network …]`,
-`staff remove --email …`.
+`staff remove --email …`. Help and messages are Dutch text for the networks' staff (see
+`bot.cli_digest`); option names stay English.
 """
 
 from __future__ import annotations
@@ -18,18 +19,20 @@ from storage.staff import StaffError, add_staff, list_staff, remove_staff
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    staff = subparsers.add_parser("staff", help="manage the staff accounts of the networks")
+    staff = subparsers.add_parser("staff", help="medewerkers van de netwerken beheren")
     commands = staff.add_subparsers(dest="staff_command", metavar="ACTION", required=True)
-    add = commands.add_parser("add", help="add a staff member to a network (or move them)")
-    add.add_argument("--email", required=True, help="where the weekly digest goes")
-    add.add_argument("--network", required=True, help="the network's name, e.g. Westhoek")
-    add.add_argument("--telegram-id", help="their numeric Telegram id, for /digest in Telegram")
+    add = commands.add_parser("add", help="een medewerker toevoegen aan een netwerk (of verhuizen)")
+    add.add_argument("--email", required=True, help="waar het weekoverzicht naartoe gaat")
+    add.add_argument("--network", required=True, help="naam van het netwerk, bv. Westhoek")
+    add.add_argument(
+        "--telegram-id", help="hun Telegram-id (een getal), voor /digest, /disputes en /atrisk"
+    )
     add.set_defaults(func=run_add)
-    show = commands.add_parser("list", help="list staff accounts")
-    show.add_argument("--network", help="only this network")
+    show = commands.add_parser("list", help="medewerkers tonen")
+    show.add_argument("--network", help="alleen dit netwerk")
     show.set_defaults(func=run_list)
-    remove = commands.add_parser("remove", help="remove a staff account")
-    remove.add_argument("--email", required=True)
+    remove = commands.add_parser("remove", help="een medewerker verwijderen")
+    remove.add_argument("--email", required=True, help="het e-mailadres van de medewerker")
     remove.set_defaults(func=run_remove)
 
 
@@ -41,7 +44,7 @@ async def add(settings: Settings, email: str, network_name: str, telegram_id: st
             network = await find_network(tx, network_name)
             if network is None:
                 names = ", ".join(n.name for n in await list_networks(tx))
-                return 2, f"unknown network {network_name!r}; known: {names}"
+                return 2, f"onbekend netwerk {network_name!r}; gekend: {names}"
             try:
                 account = await add_staff(
                     tx, email=email, network_id=network.id, now=utcnow(), telegram_id=telegram_id
@@ -62,13 +65,13 @@ async def show(settings: Settings, network_name: str | None) -> tuple[int, str]:
             if network_name:
                 network = await find_network(tx, network_name)
                 if network is None:
-                    return 2, f"unknown network {network_name!r}"
+                    return 2, f"onbekend netwerk {network_name!r}"
                 network_id = network.id
             accounts = await list_staff(tx, network_id)
     finally:
         await db.close()
     if not accounts:
-        return 0, "no staff accounts"
+        return 0, "geen medewerkers"
     lines = [
         f"{a.network_name:<24} {a.email:<40} {'telegram ' + a.telegram_id if a.telegram_id else ''}"
         .rstrip()
@@ -84,7 +87,7 @@ async def remove(settings: Settings, email: str) -> tuple[int, str]:
             removed = await remove_staff(tx, email)
     finally:
         await db.close()
-    return (0, f"removed {email}") if removed else (1, f"no staff account {email!r}")
+    return (0, f"{email} verwijderd") if removed else (1, f"geen medewerker {email!r}")
 
 
 def _report(result: tuple[int, str]) -> int:

@@ -7,11 +7,21 @@ from handlers.hours import confirmations, contact_confirm, my_hours, progress, p
 from handlers.hours import log as hours_log
 from handlers.offers import cards as offers
 from handlers.offers import enrol, new_offers
-from handlers.people import buddies, buddy_plans, onboarding, place, privacy, profile, retention
+from handlers.people import (
+    buddies,
+    buddy_plans,
+    buddy_wish,
+    onboarding,
+    place,
+    privacy,
+    profile,
+    retention,
+)
 from handlers.registry import Registry
 from handlers.reminders import ticks as reminders
 from handlers.staff import commands as staff
-from handlers.staff import digest
+from handlers.staff import digest, disputes, matches, nudges
+from handlers.staff import offers as staff_offers
 from handlers.ticks import Tick
 from handlers.voice import listen, record, recorders
 
@@ -24,6 +34,7 @@ FEATURES: tuple[Registry, ...] = (
     retention.feature,
     buddies.feature,
     buddy_plans.feature,
+    buddy_wish.feature,
     offers.feature,
     enrol.feature,
     hours_log.feature,
@@ -38,6 +49,10 @@ FEATURES: tuple[Registry, ...] = (
     listen.feature,
     record.feature,
     recorders.feature,
+    disputes.feature,
+    nudges.feature,
+    matches.feature,
+    staff_offers.feature,
 )
 
 REGISTRY: Registry = Registry.combine(*FEATURES)

@@ -35,6 +35,7 @@ from handlers.mail_envelope import (
     recipient_locale,
 )
 from handlers.router import dispatch
+from handlers.staff.mail_replies import answer_staff_mail
 from handlers.types import Reply, Turn
 from i18n import locale_from_telegram, translator
 from storage import delivery
@@ -182,6 +183,12 @@ async def receive(db: Database, config: Config, mail: IncomingMail, now: datetim
 
 
 async def _route(tx: Tx, config: Config, mail: IncomingMail, now: datetime) -> str:
+    if mail.token:  # a reply to a staff digest: handlers.staff.mail_replies
+        staff = await answer_staff_mail(tx, now, mail.token, mail.sender, mail.text)
+        if staff is not None:
+            outcome, replies, person_id = staff
+            await queue_answer(tx, mail, replies, now, person_id)
+            return outcome
     confirmed = await confirm_reply(tx, config, mail, now)
     if confirmed is not None:
         await _mailbox_works(tx, mail.sender)

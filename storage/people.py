@@ -33,6 +33,7 @@ PROFILE_FIELDS = frozenset(
         "travel_km",
         "languages",
         "last_seen_at",
+        "wants_buddy",
     }
 )
 _JSON_FIELDS = {"interests", "availability", "languages"}
@@ -59,6 +60,7 @@ class Person(BaseModel):
     travel_km: int | None = None
     languages: list[str] = Field(default_factory=list)
     last_seen_at: datetime | None = None
+    wants_buddy: bool = False  # a newcomer who asked staff to find them a buddy
 
     @property
     def consented(self) -> bool:

@@ -22,7 +22,7 @@ class StaffAccount(BaseModel):
 
 
 class StaffError(ValueError):
-    """A staff change that cannot be made; the message says why in one line."""
+    """A staff change that cannot be made; the message says why in one Dutch line."""
 
 
 _SELECT = (
@@ -48,20 +48,20 @@ async def add_staff(
     """Create (or move) a staff account; with a Telegram id, link it to that person."""
     email = email.strip().lower()
     if not valid_email(email):
-        raise StaffError(f"not an e-mail address: {email!r}")
+        raise StaffError(f"geen e-mailadres: {email!r}")
     person_id = None
     if telegram_id is not None:
         telegram_id = telegram_id.strip()
         if not telegram_id.lstrip("-").isdigit():
-            raise StaffError(f"a Telegram id is a number, not {telegram_id!r}")
+            raise StaffError(f"een Telegram-id is een getal, niet {telegram_id!r}")
         person = await find_by_identity(tx, "telegram", telegram_id)
         if person is not None and person.role not in (None, "staff"):
-            raise StaffError(f"Telegram id {telegram_id} belongs to a {person.role}")
+            raise StaffError(f"Telegram-id {telegram_id} hoort bij een {person.role}")
         other = await tx.one(
             "SELECT email FROM staff WHERE telegram_id = ? AND email != ?", (telegram_id, email)
         )
         if other is not None:
-            raise StaffError(f"Telegram id {telegram_id} is already used by {other['email']}")
+            raise StaffError(f"Telegram-id {telegram_id} wordt al gebruikt door {other['email']}")
         if person is None:
             person = await create_person(tx, "telegram", telegram_id, "nl", now)
         await update_person(

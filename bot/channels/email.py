@@ -23,6 +23,7 @@ from email.message import EmailMessage
 
 import aiosmtplib
 
+from bot import staff_files
 from bot.channels import mail_parse, mail_reports
 from bot.channels.imap import ImapWatcher
 from bot.channels.mail_render import SUBJECT_MAX, render_mail, subject_of
@@ -209,7 +210,9 @@ class EmailChannel:
             references=tuple(parsed.references),
             language=parsed.language,
         )
-        outcome = await mail_commands.receive(self.db, self.config, incoming, self.clock())
+        staff = await staff_files.offer_mail(self.db, raw, incoming, self.clock())
+        # Anything but an offers file from staff (bot.staff_files) is a mail to answer.
+        outcome = staff or await mail_commands.receive(self.db, self.config, incoming, self.clock())
         if self.on_commit is not None:
             self.on_commit()
         log.info("mail %s: %s", message_id, outcome)

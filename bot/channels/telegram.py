@@ -34,6 +34,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot import staff_files
 from bot.app import Wiring, open_database, wire
 from bot.channels.telegram_limits import BULK, FloodLimiter, PTBRateLimiter, retry_seconds
 from bot.channels.telegram_voice import VoiceNotes, send_voice, with_voice_bytes
@@ -277,10 +278,28 @@ class TelegramChannel:
         if turn is None or self.wiring is None:
             return
         turn = await with_voice_bytes(turn, update.effective_message)
-        replies = await self.wiring.router.handle(turn)
+        replies = await self._staff_document(update, turn)
+        if not replies:
+            replies = await self.wiring.router.handle(turn)
         await self.fit_chat_menu(int(turn.address))  # before the answer: the menu fits it
         source = query.message if query is not None and isinstance(query.message, Message) else None
         await self.send(int(turn.address), replies, source=source)
+
+    async def _staff_document(self, update: Update, turn: Turn) -> list[Reply] | None:
+        """A document from staff is an offers file (`bot.staff_files`); None for anyone else."""
+        message = update.effective_message
+        document = message.document if message is not None else None
+        if document is None or self.db is None:
+            return None
+        if await staff_files.staff_account(self.db, "telegram", turn.address) is None:
+            return None  # not staff: the file is not fetched, the router answers as usual
+        content = None  # too big to fetch: the answer says so
+        if not document.file_size or document.file_size <= staff_files.MAX_BYTES:
+            content = bytes(await (await document.get_file()).download_as_bytearray())
+        return await staff_files.offer_file_replies(
+            self.db, "telegram", turn.address, document.file_name or "", content,
+            turn.text, self.clock(),
+        )  # fmt: skip
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("update failed: %s", context.error, exc_info=context.error)

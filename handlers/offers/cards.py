@@ -140,8 +140,10 @@ async def typed_search(ctx: Context, text: str) -> list[Reply] | None:
     return await show_next(ctx, seen=[], fresh=False, intro=intro, query=text, found=found)
 
 
-@feature.command("offers", N_("Find activities"), roles={"newcomer"})
-async def offers_command(ctx: Context, _args: str) -> list[Reply]:
+@feature.command("offers", N_("Find activities"), roles={"newcomer", "staff"})
+async def offers_command(ctx: Context, args: str) -> list[Reply]:
+    if ctx.person.role == "staff" and "offers_staff" in ctx.registry.commands:
+        return await ctx.registry.commands["offers_staff"].run(ctx, args)  # handlers.staff.offers
     return await start_offers(ctx)
 
 

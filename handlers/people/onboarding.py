@@ -55,6 +55,8 @@ async def complete(ctx: Context) -> list[Reply]:
     pending = ctx.state.data.get("pending_start")
     ctx.finish()
     done = Reply(text=ctx._("🎉 All set! Welcome to Meedoen."))
+    if ctx.person.role == "newcomer" and "wb" in ctx.registry.actions:  # handlers.people.buddy_wish
+        done.buttons = [[Button(label=ctx._("🤝 I would like a buddy"), data="wb:1")]]
     if pending:
         for prefix, handler in ctx.registry.start_params.items():
             if pending.startswith(prefix):

@@ -28,8 +28,8 @@ def privacy_text(ctx: Context) -> str:
         middle = [
             ctx._(
                 "• We keep what you tell us: name, postcode and town, interests, Dutch level, "
-                "free time, languages, children yes or no, how far you travel, your Telegram "
-                "or e-mail, your activities and your hours."
+                "free time, languages, children yes or no, how far you travel, if you want a "
+                "buddy, your Telegram or e-mail, your activities and your hours."
             ),
             ctx._("• Why: to find activities for you and to count your hours."),
             ctx._(

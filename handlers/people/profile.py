@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers.common import rows
 from handlers.context import Context
+from handlers.people.buddy_wish import wish_button, wish_line
 from handlers.people.onboarding import steps_for
 from handlers.registry import N_, Feature
 from handlers.types import Button, Reply
@@ -53,6 +54,8 @@ def profile_lines(ctx: Context) -> list[str]:
     lines = [f"🌐 {BY_CODE[p.locale].native_name}"]
     for code in steps_for(p.role):
         lines.append(f"{ctx._(FIELD_LABELS[code])}: {ctx.t.value(values[code])}")
+    if p.role == "newcomer":
+        lines.append(wish_line(ctx))
     return lines
 
 
@@ -61,6 +64,8 @@ async def profile_replies(ctx: Context) -> list[Reply]:
         Button(label=ctx._(FIELD_LABELS[c]), data=f"pf:{c}") for c in steps_for(ctx.person.role)
     ]
     buttons.append(Button(label=ctx._("🌐 Language"), data="pf:ol"))
+    if ctx.person.role == "newcomer":
+        buttons.append(wish_button(ctx))
     buttons.append(auto_voice_button(ctx))
     text = "\n".join(
         [ctx._("🪪 <b>Your profile</b>. Tap what you want to change."), *profile_lines(ctx)]

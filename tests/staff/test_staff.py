@@ -47,15 +47,15 @@ def test_staff_cli_add_list_remove(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "els@" not in capsys.readouterr().out
     assert cli(settings, "staff", "remove", "--email", "tom@gent.example") == 0
     assert cli(settings, "staff", "remove", "--email", "tom@gent.example") == 1
-    assert "no staff account" in capsys.readouterr().err
+    assert "geen medewerker" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (("--email", "els@x.example", "--network", "Atlantis"), "unknown network"),
-        (("--email", "not-an-address", "--network", "Gent"), "not an e-mail address"),
-        (("--email", "els@x.example", "--network", "Gent", "--telegram-id", "@els"), "number"),
+        (("--email", "els@x.example", "--network", "Atlantis"), "onbekend netwerk"),
+        (("--email", "not-an-address", "--network", "Gent"), "geen e-mailadres"),
+        (("--email", "els@x.example", "--network", "Gent", "--telegram-id", "@els"), "getal"),
     ],
 )
 def test_staff_cli_refuses_bad_input(
@@ -69,7 +69,7 @@ async def test_a_newcomer_cannot_be_made_staff(router: Router, db: Database, clo
     await onboard_newcomer(Chat(router, "7001", channel="telegram"))
     async with db.transaction() as tx:
         network = await tx.scalar("SELECT id FROM networks WHERE name = 'Gent'")
-        with pytest.raises(StaffError, match="belongs to a newcomer"):
+        with pytest.raises(StaffError, match="hoort bij een newcomer"):
             await add_staff(tx, email="x@gent.example", network_id=network, now=clock(),
                             telegram_id="7001")  # fmt: skip
         assert await list_staff(tx) == []
