@@ -1,16 +1,19 @@
 """/start: language → role → privacy → profile, one step at a time, resumable after a restart.
 
-The same steps serve `/profile` (change one answer: `data["return"] == "profile"`) and
-`/language` (`data["return"] == "menu"`).
+The same steps serve `/profile` (change one answer: `OnboardingDraft.back == "profile"`) and
+`/language` (`back == "menu"`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Literal
+
+from pydantic import Field
 
 from handlers.common import menu_replies, rows, stale_button
 from handlers.context import Context
-from handlers.people.privacy_notice import MORE, privacy_text
+from handlers.people.privacy_notice import MORE, RoleDraft, privacy_text
 from handlers.registry import N_, Feature, Input
 from handlers.types import Button, Reply
 from handlers.understanding.screen import with_hint
@@ -29,13 +32,33 @@ MAX_TRAVEL_KM = 100  # a typed distance beyond this is a typo, not a wish
 PAIR_PREFIX = "pair-"  # handlers.people.buddies.START_PREFIX (buddies sits above onboarding)
 
 
+class OnboardingDraft(RoleDraft):
+    """Onboarding, or one question of it asked again from /profile or /language.
+
+    `back`: where to go after the answer ("profile" or "menu"; none: the next question);
+    `pending_start`: a /start link opened before onboarding, followed when it is done;
+    `selected`: the ticks of the multi-choice question `selected_step` not saved yet."""
+
+    back: Literal["profile", "menu"] | None = Field(default=None, alias="return")
+    pending_start: str | None = None
+    selected: list[str] = Field(default_factory=list, alias="sel")
+    selected_step: str | None = Field(default=None, alias="sel_step")
+
+
+def asked_again(ctx: Context, back: Literal["profile", "menu"]) -> OnboardingDraft:
+    """The draft of one question asked again, going `back` after the answer."""
+    draft = ctx.draft(OnboardingDraft)
+    draft.back = back
+    return draft
+
+
 def steps_for(role: str | None) -> tuple[str, ...]:
     return NEWCOMER_STEPS if role == "newcomer" else BUDDY_STEPS
 
 
 async def advance(ctx: Context) -> list[Reply]:
     """After an answer: back to where the person came from, or on to the next question."""
-    back = ctx.state.data.get("return")
+    back = ctx.draft(OnboardingDraft).back
     if back == "profile":  # /profile lives above onboarding: reach it through the registry
         shown = await ctx.registry.commands["profile"].run(ctx, "")
         return [Reply(text=ctx._("✅ Saved.")), *shown]
@@ -52,7 +75,7 @@ async def advance(ctx: Context) -> list[Reply]:
 async def complete(ctx: Context) -> list[Reply]:
     await update_person(ctx.tx, ctx.person.id, onboarded_at=ctx.now)
     ctx.person.onboarded_at = ctx.now
-    pending = ctx.state.data.get("pending_start")
+    pending = ctx.draft(OnboardingDraft).pending_start
     ctx.finish()
     done = Reply(text=ctx._("🎉 All set! Welcome to Meedoen."))
     if pending:
@@ -71,7 +94,9 @@ async def start(ctx: Context, args: str) -> list[Reply]:
                 if ctx.person.onboarded or prefix in ctx.registry.early_start_params:
                     ctx.finish()
                     return await handler(ctx, args.removeprefix(prefix))
-                ctx.state.data["pending_start"] = args[:64]
+                draft = ctx.draft(OnboardingDraft)
+                draft.pending_start = args[:64]
+                ctx.keep(draft)
                 break
     if ctx.person.onboarded:
         ctx.finish()
@@ -89,7 +114,7 @@ async def language_command(ctx: Context, _args: str) -> list[Reply]:
         return await ctx.goto("ol")
     ctx.finish()
     ctx.state.flow = "profile"
-    return await ctx.goto("ol", **{"return": "menu"})
+    return await ctx.goto("ol", asked_again(ctx, "menu"))
 
 
 async def _language_prompt(ctx: Context) -> list[Reply]:
@@ -107,11 +132,13 @@ async def language_answer(ctx: Context, given: Input) -> list[Reply]:
         return await stale_button(ctx)
     await update_person(ctx.tx, ctx.person.id, locale=code)
     ctx.person.locale = code
-    if ctx.state.data.get("return"):
+    draft = ctx.draft(OnboardingDraft)
+    if draft.back:
         return await advance(ctx)
     inviter = await _inviter(ctx)
     if inviter is not None:  # opened a buddy's link: a newcomer, told who invited them
-        ctx.state.data["role"] = "newcomer"
+        draft.role = "newcomer"
+        ctx.keep(draft)
         text = ctx._("🤝 {name} invited you. {name} wants to be your buddy. First a few "
                      "questions, then you can say yes.", name=inviter)  # fmt: skip
         return [Reply(text=text), *await ctx.goto("op")]
@@ -120,7 +147,7 @@ async def language_answer(ctx: Context, given: Input) -> list[Reply]:
 
 async def _inviter(ctx: Context) -> str | None:
     """The buddy whose valid invite link the person opened before onboarding, if any."""
-    pending = str(ctx.state.data.get("pending_start") or "")
+    pending = ctx.draft(OnboardingDraft).pending_start or ""
     if not pending.startswith(PAIR_PREFIX):
         return None
     invite = await get_invite(ctx.tx, pending.removeprefix(PAIR_PREFIX))
@@ -154,8 +181,9 @@ async def _role_prompt(ctx: Context) -> list[Reply]:
 async def role_answer(ctx: Context, given: Input) -> list[Reply]:
     if given.args not in (("newcomer",), ("buddy",)):
         return await stale_button(ctx)
-    ctx.state.data["role"] = given.args[0]
-    return await ctx.goto("op")
+    draft = ctx.draft(OnboardingDraft)
+    draft.role = "newcomer" if given.args == ("newcomer",) else "buddy"
+    return await ctx.goto("op", draft)
 
 
 async def _privacy_prompt(ctx: Context) -> list[Reply]:
@@ -183,7 +211,10 @@ async def privacy_answer(ctx: Context, given: Input) -> list[Reply]:
         ]
     if given.args != ("yes",):
         return await stale_button(ctx)
-    role = ctx.state.data.pop("role", None) or ctx.person.role or "newcomer"
+    draft = ctx.draft(OnboardingDraft)
+    role = draft.role or ctx.person.role or "newcomer"
+    draft.role = None
+    ctx.keep(draft)
     await update_person(ctx.tx, ctx.person.id, role=role, consent_at=ctx.now)
     ctx.person.role = role
     ctx.person.consent_at = ctx.now
@@ -220,8 +251,9 @@ async def name_answer(ctx: Context, given: Input) -> list[Reply]:
 # --- multi-choice questions ----------------------------------------------------------------
 def _selected(ctx: Context, code: str, current: list[str]) -> list[str]:
     """The ticks of this question so far: unsaved ones while it is open, else the profile's."""
-    if ctx.state.data.get("sel_step") == code:
-        return list(ctx.state.data.get("sel", []))
+    draft = ctx.draft(OnboardingDraft)
+    if draft.selected_step == code:
+        return list(draft.selected)
     return list(current)
 
 
@@ -248,14 +280,17 @@ async def _toggle(
             return with_hint(ctx._("☝️ Choose at least one."), await ctx.reprompt())
         await update_person(ctx.tx, ctx.person.id, **{field: [k for k in options if k in selected]})
         setattr(ctx.person, field, [k for k in options if k in selected])
-        ctx.state.data.pop("sel", None)
-        ctx.state.data.pop("sel_step", None)
+        draft = ctx.draft(OnboardingDraft)
+        draft.selected, draft.selected_step = [], None
+        ctx.keep(draft)
         return None
     if len(given.args) != 1 or given.args[0] not in options:
         return await stale_button(ctx)
     key = given.args[0]
     selected = [k for k in selected if k != key] if key in selected else [*selected, key]
-    ctx.state.data.update(sel=selected, sel_step=code)
+    draft = ctx.draft(OnboardingDraft)
+    draft.selected, draft.selected_step = selected, code
+    ctx.keep(draft)
     return [Reply(text=prompt, buttons=_choices(ctx, code, options, current), edit=True)]
 
 
