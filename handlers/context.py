@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Self, TypeVar
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from handlers.registry import Registry
 from handlers.types import Button, Reply, Turn
@@ -31,7 +31,8 @@ class Draft(BaseModel):
     Each flow defines a small subclass next to its steps. A draft is read leniently: keys of
     another flow or an older version are ignored, and a value that does not fit (stale or
     tampered state) reads as that field's default, so a turn never crashes on it; the steps
-    check everything again before they change anything. Field aliases keep the stored keys.
+    check everything again before they change anything. A field whose stored key differs
+    from its name (the key of an older version) is declared with `stored_as`.
     """
 
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
@@ -53,6 +54,11 @@ class Draft(BaseModel):
 
 
 D = TypeVar("D", bound=Draft)
+
+
+def stored_as(key: str, default: Any = None) -> Any:
+    """A draft field kept under the JSON key `key` (a mutable default is copied per draft)."""
+    return Field(default, validation_alias=key, serialization_alias=key)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 A newcomer logs for an offer they joined, for a meeting with their buddy, or for "something
 else" (self-declared, shown apart). A buddy logs a meeting for their newcomer (the steps of
 that flow are in `handlers.people.buddies`; they share "how long", "which day", "add again?" and the
-saving here). The draft is a `LogDraft`.
+saving here). The draft is a `LogDraft` (`handlers.hours.log_draft`).
 """
 
 from __future__ import annotations
@@ -11,10 +11,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Literal
 
-from pydantic import Field
-
 from handlers.common import int_arg, menu_replies, rows, stale_button
-from handlers.context import Context, Draft
+from handlers.context import Context
 from handlers.hours.confirmations import (
     buddy_name_of,
     name_of,
@@ -22,6 +20,7 @@ from handlers.hours.confirmations import (
     request_confirmation,
 )
 from handlers.hours.contact_confirm import ask_button
+from handlers.hours.log_draft import LogDraft
 from handlers.hours.progress import celebrate, counted_minutes, text_bar
 from handlers.hours.rules import (
     DAY_CHOICES,
@@ -57,25 +56,6 @@ feature = Feature("handlers.hours.log")
 
 MAX_TITLE = 40  # characters of an offer title on a button
 STATUS_ICONS = {"pending": "⏳", "confirmed": "✅", "disputed": "❌", "self_declared": "✍️"}
-
-
-class LogDraft(Draft):
-    """Hours being logged, by a newcomer (mode "n") or by a buddy for a meeting (mode "b")."""
-
-    mode: Literal["n", "b"] = "n"
-    source: Literal["offer", "buddy", "other"] | None = Field(default=None, alias="src")
-    ref: int | None = None  # the offer or the buddy pair
-    kind: str | None = None
-    icon: str | None = None  # what a buddy and newcomer did (buddy mode)
-    minutes: int = Field(default=0, alias="min")
-    day: date | None = None
-    more: bool = False  # the day buttons show the earlier days
-    same: int | None = None  # the entry of the same activity that day, asked "add again?"
-    again: bool = False  # the person said yes to adding it again
-
-    @property
-    def by_buddy(self) -> bool:
-        return self.mode == "b"
 
 
 # --- refusals ------------------------------------------------------------------------------

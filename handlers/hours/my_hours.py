@@ -8,7 +8,8 @@ from typing import Literal
 from handlers.common import int_arg, rows, stale_button
 from handlers.context import Context
 from handlers.hours.confirmations import buddy_name_of
-from handlers.hours.log import STATUS_ICONS, LogDraft, refusal_text, save_entry
+from handlers.hours.log import STATUS_ICONS, refusal_text, save_entry
+from handlers.hours.log_draft import LogDraft
 from handlers.hours.rules import (
     DURATION_BUTTONS,
     check_day,
@@ -115,7 +116,5 @@ async def quick_log_action(ctx: Context, args: list[str]) -> list[Reply]:
         return [Reply(text=refusal_text(ctx, refusal))]
     ctx.finish()
     ctx.state.flow = "log"
-    draft = LogDraft(mode="n", ref=ref, kind=kind, day=day)
-    draft.source, draft.minutes = source, minutes  # aliased fields: set by name
-    ctx.keep(draft)
+    ctx.keep(LogDraft(mode="n", source=source, ref=ref, kind=kind, minutes=minutes, day=day))
     return await save_entry(ctx)

@@ -12,7 +12,8 @@ import segno
 from handlers.common import int_arg, menu_replies, rows, stale_button
 from handlers.context import Context, Draft, notify_person
 from handlers.hours.confirmations import name_of
-from handlers.hours.log import LogDraft, activity_chosen, save_entry
+from handlers.hours.log import activity_chosen, save_entry
+from handlers.hours.log_draft import LogDraft
 from handlers.hours.rules import (
     BUDDY_ACTIVITIES,
     hours_text,

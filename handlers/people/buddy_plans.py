@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 from handlers.common import int_arg, menu_replies, rows, stale_button
 from handlers.context import Context, Draft
 from handlers.hours.confirmations import name_of
-from handlers.hours.log import LogDraft, _day_label, refusal_text
+from handlers.hours.log import _day_label, refusal_text
+from handlers.hours.log_draft import LogDraft
 from handlers.hours.rules import DAY_CHOICES, check_minutes
 from handlers.registry import Feature, Input
 from handlers.types import Button, Reply
@@ -243,8 +244,8 @@ async def log_planned_action(ctx: Context, args: list[str]) -> list[Reply]:
     day = meeting.starts_at.astimezone(ctx.config.tz).date()
     ctx.finish()
     ctx.state.flow = "log"
-    draft = LogDraft(mode="b", ref=meeting.pair_id, kind="buddy", day=day)
-    draft.source, draft.minutes = "buddy", minutes  # aliased fields: set by name
+    draft = LogDraft(mode="b", source="buddy", ref=meeting.pair_id, kind="buddy",
+                     minutes=minutes, day=day)  # fmt: skip
     return await ctx.goto("ba", draft)
 
 

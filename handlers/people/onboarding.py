@@ -7,13 +7,11 @@ The same steps serve `/profile` (change one answer: `OnboardingDraft.back == "pr
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Literal
-
-from pydantic import Field
 
 from handlers.common import menu_replies, rows, stale_button
 from handlers.context import Context
-from handlers.people.privacy_notice import MORE, RoleDraft, privacy_text
+from handlers.people.onboarding_draft import OnboardingDraft
+from handlers.people.privacy_notice import MORE, privacy_text
 from handlers.registry import N_, Feature, Input
 from handlers.types import Button, Reply
 from handlers.understanding.screen import with_hint
@@ -30,26 +28,6 @@ BUDDY_STEPS = ("on", "oc", "oa", "og")
 MAX_NAME = 60
 MAX_TRAVEL_KM = 100  # a typed distance beyond this is a typo, not a wish
 PAIR_PREFIX = "pair-"  # handlers.people.buddies.START_PREFIX (buddies sits above onboarding)
-
-
-class OnboardingDraft(RoleDraft):
-    """Onboarding, or one question of it asked again from /profile or /language.
-
-    `back`: where to go after the answer ("profile" or "menu"; none: the next question);
-    `pending_start`: a /start link opened before onboarding, followed when it is done;
-    `selected`: the ticks of the multi-choice question `selected_step` not saved yet."""
-
-    back: Literal["profile", "menu"] | None = Field(default=None, alias="return")
-    pending_start: str | None = None
-    selected: list[str] = Field(default_factory=list, alias="sel")
-    selected_step: str | None = Field(default=None, alias="sel_step")
-
-
-def asked_again(ctx: Context, back: Literal["profile", "menu"]) -> OnboardingDraft:
-    """The draft of one question asked again, going `back` after the answer."""
-    draft = ctx.draft(OnboardingDraft)
-    draft.back = back
-    return draft
 
 
 def steps_for(role: str | None) -> tuple[str, ...]:
@@ -114,7 +92,7 @@ async def language_command(ctx: Context, _args: str) -> list[Reply]:
         return await ctx.goto("ol")
     ctx.finish()
     ctx.state.flow = "profile"
-    return await ctx.goto("ol", asked_again(ctx, "menu"))
+    return await ctx.goto("ol", OnboardingDraft(back="menu"))
 
 
 async def _language_prompt(ctx: Context) -> list[Reply]:
@@ -138,10 +116,9 @@ async def language_answer(ctx: Context, given: Input) -> list[Reply]:
     inviter = await _inviter(ctx)
     if inviter is not None:  # opened a buddy's link: a newcomer, told who invited them
         draft.role = "newcomer"
-        ctx.keep(draft)
         text = ctx._("🤝 {name} invited you. {name} wants to be your buddy. First a few "
                      "questions, then you can say yes.", name=inviter)  # fmt: skip
-        return [Reply(text=text), *await ctx.goto("op")]
+        return [Reply(text=text), *await ctx.goto("op", draft)]
     return await ctx.goto("or")
 
 
@@ -212,8 +189,7 @@ async def privacy_answer(ctx: Context, given: Input) -> list[Reply]:
     if given.args != ("yes",):
         return await stale_button(ctx)
     draft = ctx.draft(OnboardingDraft)
-    role = draft.role or ctx.person.role or "newcomer"
-    draft.role = None
+    role, draft.role = draft.role or ctx.person.role or "newcomer", None
     ctx.keep(draft)
     await update_person(ctx.tx, ctx.person.id, role=role, consent_at=ctx.now)
     ctx.person.role = role
@@ -252,9 +228,7 @@ async def name_answer(ctx: Context, given: Input) -> list[Reply]:
 def _selected(ctx: Context, code: str, current: list[str]) -> list[str]:
     """The ticks of this question so far: unsaved ones while it is open, else the profile's."""
     draft = ctx.draft(OnboardingDraft)
-    if draft.selected_step == code:
-        return list(draft.selected)
-    return list(current)
+    return list(draft.selected if draft.selected_step == code else current)
 
 
 def _choices(
@@ -280,18 +254,20 @@ async def _toggle(
             return with_hint(ctx._("☝️ Choose at least one."), await ctx.reprompt())
         await update_person(ctx.tx, ctx.person.id, **{field: [k for k in options if k in selected]})
         setattr(ctx.person, field, [k for k in options if k in selected])
-        draft = ctx.draft(OnboardingDraft)
-        draft.selected, draft.selected_step = [], None
-        ctx.keep(draft)
+        _keep_ticks(ctx, None, [])
         return None
     if len(given.args) != 1 or given.args[0] not in options:
         return await stale_button(ctx)
     key = given.args[0]
     selected = [k for k in selected if k != key] if key in selected else [*selected, key]
-    draft = ctx.draft(OnboardingDraft)
-    draft.selected, draft.selected_step = selected, code
-    ctx.keep(draft)
+    _keep_ticks(ctx, code, selected)
     return [Reply(text=prompt, buttons=_choices(ctx, code, options, current), edit=True)]
+
+
+def _keep_ticks(ctx: Context, code: str | None, selected: list[str]) -> None:
+    draft = ctx.draft(OnboardingDraft)
+    draft.selected_step, draft.selected = code, selected
+    ctx.keep(draft)
 
 
 def _interest_options(ctx: Context) -> dict[str, str]:

@@ -5,25 +5,20 @@ A buddy's data differ, so buddies read their own lines. /mydata opens with a sho
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
-from handlers.context import Context, Draft
+from handlers.context import Context
+from handlers.people.onboarding_draft import OnboardingDraft
 from handlers.vocab import AVAILABILITY, DUTCH_LEVELS, INTERESTS
 from storage.networks import network_controller
 
 MORE = "pv:more"
 
 
-class RoleDraft(Draft):
-    """The role chosen at the start of onboarding, before the person agrees to the notice."""
-
-    role: Literal["newcomer", "buddy"] | None = None
-
-
 def privacy_text(ctx: Context) -> str:
     """The short notice: what, why, who sees it, how long, and what you can do — for the role
     being chosen (a buddy's data differ)."""
-    role = ctx.draft(RoleDraft).role or ctx.person.role or "newcomer"
+    role = ctx.draft(OnboardingDraft).role or ctx.person.role or "newcomer"
     if role == "buddy":
         middle = [
             ctx._("• We keep: your name, town, free time, languages and the meetings you log."),

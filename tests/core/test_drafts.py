@@ -11,7 +11,7 @@ import json
 from datetime import date
 
 from handlers.context import Config
-from handlers.hours.log import LogDraft
+from handlers.hours.log_draft import LogDraft
 from handlers.offers.cards import CardsDraft
 from handlers.people.onboarding import OnboardingDraft
 from handlers.router import Router
