@@ -136,3 +136,20 @@ async def test_a_draft_of_the_previous_version_resumes(router: Router, db: Datab
     assert "Saved" in newcomer.text
     (entry,) = await entries(db)
     assert entry["minutes"] == 45 and entry["day"] == "2026-11-20"
+
+
+async def test_tampered_ticks_start_the_question_afresh(chat: Chat, db: Database) -> None:
+    await chat.say("/start")
+    for data in ("ol:en", "or:newcomer", "op:yes"):
+        await chat.press(data)
+    await chat.say("Amal")
+    await chat.say("8900")  # now at "what do you like?"
+    tampered = {"sel": "sport", "sel_step": "oi", "return": "elsewhere", "role": "admin"}
+    await _set_state(db, chat.address, "onboarding", "oi", json.dumps(tampered))
+    await chat.press("oi:nature")
+    ticked = [b.data for row in chat.last[-1].buttons for b in row if b.label.startswith("✅")]
+    assert ticked == ["oi:nature"]
+    await chat.press("oi:done")  # on to the next question, as in a fresh onboarding
+    assert chat.last[-1].buttons[0][0].data.startswith("od:")
+    interests = await scalar(db, "SELECT interests FROM people")
+    assert json.loads(interests) == ["nature"]
