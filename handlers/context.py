@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Self, TypeVar
 from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from handlers.registry import Registry
 from handlers.types import Button, Reply, Turn
@@ -21,6 +23,42 @@ from storage.people import Person, get_person, identities_of
 
 # Where a message to a person goes when they have several ways to be reached.
 CHANNEL_PREFERENCE = ("telegram", "email", "console")
+
+
+class Draft(BaseModel):
+    """What a flow has gathered so far, kept in the conversation state between turns.
+
+    Each flow defines a small subclass next to its steps. A draft is read leniently: keys of
+    another flow or an older version are ignored, and a value that does not fit (stale or
+    tampered state) reads as that field's default, so a turn never crashes on it; the steps
+    check everything again before they change anything. A field whose stored key differs
+    from its name (the key of an older version) is declared with `stored_as`.
+    """
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    @classmethod
+    def read(cls, data: dict[str, Any]) -> Self:
+        try:
+            return cls.model_validate(data)
+        except ValidationError as error:
+            bad = {e["loc"][0] for e in error.errors() if e["loc"]}
+        try:
+            return cls.model_validate({k: v for k, v in data.items() if k not in bad})
+        except ValidationError:
+            return cls()
+
+    def stored(self) -> dict[str, Any]:
+        """The JSON-ready keys and values to keep (dates as ISO text)."""
+        return self.model_dump(mode="json", by_alias=True)
+
+
+D = TypeVar("D", bound=Draft)
+
+
+def stored_as(key: str, default: Any = None) -> Any:
+    """A draft field kept under the JSON key `key` (a mutable default is copied per draft)."""
+    return Field(default, validation_alias=key, serialization_alias=key)
 
 
 @dataclass(frozen=True)
@@ -79,10 +117,19 @@ class Context:
         return self.today - timedelta(days=days)
 
     # --- conversation ---------------------------------------------------------------------
-    async def goto(self, code: str, **data: Any) -> list[Reply]:
-        """Move to step `code` (keeping draft data, adding `data`) and show its prompt."""
+    def draft(self, kind: type[D]) -> D:
+        """The draft of the current flow as `kind`; what does not fit reads as defaults."""
+        return kind.read(self.state.data)
+
+    def keep(self, draft: Draft) -> None:
+        """Write `draft` back into the conversation state (other keys stay as they are)."""
+        self.state.data.update(draft.stored())
+
+    async def goto(self, code: str, draft: Draft | None = None) -> list[Reply]:
+        """Move to step `code` (keeping `draft` first, if given) and show its prompt."""
+        if draft is not None:
+            self.keep(draft)
         self.state.step = code
-        self.state.data.update(data)
         return await self.registry.steps[code].prompt(self)
 
     def finish(self) -> None:

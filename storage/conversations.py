@@ -18,12 +18,22 @@ class ConversationState(BaseModel):
 
 
 async def load_state(tx: Tx, person_id: int) -> ConversationState:
+    """The stored state; what is not of the right shape reads as empty (never raises)."""
     row = await tx.one(
         "SELECT flow, step, data FROM conversations WHERE person_id = ?", (person_id,)
     )
     if row is None:
         return ConversationState()
-    return ConversationState(flow=row["flow"], step=row["step"], data=loads(row["data"], {}))
+    try:
+        data = loads(row["data"], {})
+    except ValueError:  # not JSON: the draft is lost, the flow starts again
+        data = {}
+    flow, step = row["flow"], row["step"]
+    return ConversationState(
+        flow=flow if isinstance(flow, str) else None,
+        step=step if isinstance(step, str) else None,
+        data=data if isinstance(data, dict) else {},
+    )
 
 
 async def save_state(tx: Tx, person_id: int, state: ConversationState, now: datetime) -> None:

@@ -16,7 +16,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from handlers.common import int_arg, stale_button
-from handlers.context import Config, Context, notify_person
+from handlers.context import Config, Context, Draft, notify_person
 from handlers.hours.confirm_notices import (
     MAX_LISTED,
     MAX_NOTE,
@@ -234,7 +234,7 @@ async def confirm_action(ctx: Context, args: list[str]) -> list[Reply]:
         ctx.finish()
         ctx.state.flow = "dispute"
         marked = Reply(text=ctx._("❌ Marked as not right.") + "\n" + line, edit=True)
-        return [marked, *await ctx.goto("hn", entry=entry.id)]
+        return [marked, *await ctx.goto("hn", DisputeDraft(entry=entry.id))]
     if outcome is Outcome.REMOVED:
         return [Reply(text=ctx._("🗑️ This entry was removed.") + "\n" + line, edit=True)]
     return [Reply(text=ctx._("👌 You answered this already.") + "\n" + line, edit=True)]
@@ -289,8 +289,14 @@ async def confirm_command(ctx: Context, _args: str) -> list[Reply]:
 
 
 # --- a dispute's words ---------------------------------------------------------------------
+class DisputeDraft(Draft):
+    """The entry someone said was not right (or whose logger answers), waiting for a note."""
+
+    entry: int | None = None
+
+
 async def _note_prompt(ctx: Context) -> list[Reply]:
-    entry = await get_entry(ctx.tx, int(ctx.state.data.get("entry", 0)))
+    entry = await get_entry(ctx.tx, ctx.draft(DisputeDraft).entry or 0)
     if entry is not None and ctx.person.id == entry.logged_by_person_id and (
         ctx.person.id != entry.confirmer_person_id
     ):
@@ -309,7 +315,7 @@ async def note_answer(ctx: Context, given: Input) -> list[Reply]:
         text = ctx.ngettext("✂️ Please write at most {n} character.",
                             "✂️ Please write at most {n} characters.", MAX_NOTE)  # fmt: skip
         return [Reply(text=text)]
-    entry_id = int(ctx.state.data.get("entry", 0))
+    entry_id = ctx.draft(DisputeDraft).entry or 0
     ctx.finish()
     if not await record_note(ctx.tx, ctx.config, ctx.now, entry_id, ctx.person.id, note):
         return [Reply(text=ctx._("👌 This was answered already."))]
@@ -330,4 +336,4 @@ async def dispute_reply_action(ctx: Context, args: list[str]) -> list[Reply]:
         return [Reply(text=ctx._("👌 This was answered already."))]
     ctx.finish()
     ctx.state.flow = "dispute"
-    return await ctx.goto("hn", entry=entry.id)
+    return await ctx.goto("hn", DisputeDraft(entry=entry.id))

@@ -17,7 +17,7 @@ from datetime import datetime
 import segno
 
 from handlers.common import int_arg
-from handlers.context import Config, Context, notify_person
+from handlers.context import Config, Context, Draft, notify_person
 from handlers.hours.progress import celebrate, counted_minutes
 from handlers.hours.rules import entry_line
 from handlers.mail_envelope import IncomingMail, MailEnvelope, queue_answer
@@ -81,7 +81,7 @@ async def ask_action(ctx: Context, args: list[str]) -> list[Reply]:
         image = Attachment(filename="confirm.png", content=qr_png(link), mime="image/png")
         return [Reply(text=text, image=image if ctx.config.bot_username else None)]
     if how == "m":
-        return await ctx.goto("ce", entry=entry.id)
+        return await ctx.goto("ce", ContactDraft(entry=entry.id))
     text = ctx._(
         "🙋 Who was there can confirm your hours: a trainer, a teacher, someone of the club. "
         "How do you want to ask?"
@@ -93,6 +93,12 @@ async def ask_action(ctx: Context, args: list[str]) -> list[Reply]:
     return [Reply(text=text, buttons=buttons)]
 
 
+class ContactDraft(Draft):
+    """The self-declared entry whose contact person's e-mail address is being typed."""
+
+    entry: int | None = None
+
+
 async def _address_prompt(ctx: Context) -> list[Reply]:
     return [Reply(text=ctx._("✉️ Type the e-mail address of the person who was there."))]
 
@@ -100,7 +106,7 @@ async def _address_prompt(ctx: Context) -> list[Reply]:
 @feature.step("ce", _address_prompt, reads_text=True)
 async def address_answer(ctx: Context, given: Input) -> list[Reply]:
     address = (given.text or "").strip()
-    entry = await _own_entry(ctx, str(ctx.state.data.get("entry", "")))
+    entry = await _own_entry(ctx, str(ctx.draft(ContactDraft).entry or ""))
     if entry is None:
         ctx.finish()
         return [Reply(text=ctx._("⌛ This entry cannot be confirmed any more."))]

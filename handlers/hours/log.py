@@ -3,16 +3,13 @@
 A newcomer logs for an offer they joined, for a meeting with their buddy, or for "something
 else" (self-declared, shown apart). A buddy logs a meeting for their newcomer (the steps of
 that flow are in `handlers.people.buddies`; they share "how long", "which day", "add again?" and the
-saving here). Draft data in the conversation state:
-
-    mode  "n" (a newcomer logs) or "b" (a buddy logs)
-    src   "offer" | "buddy" | "other";  ref  the offer or pair id;  kind
-    icon  what a buddy and newcomer did (buddy mode);  min  minutes;  day  ISO date
+saving here). The draft is a `LogDraft` (`handlers.hours.log_draft`).
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Literal
 
 from handlers.common import int_arg, menu_replies, rows, stale_button
 from handlers.context import Context
@@ -23,6 +20,7 @@ from handlers.hours.confirmations import (
     request_confirmation,
 )
 from handlers.hours.contact_confirm import ask_button
+from handlers.hours.log_draft import LogDraft
 from handlers.hours.progress import celebrate, counted_minutes, text_bar
 from handlers.hours.rules import (
     DAY_CHOICES,
@@ -92,8 +90,7 @@ def _examples(ctx: Context) -> dict[str, str]:
 
 
 def _day_of(ctx: Context) -> date:
-    raw = ctx.state.data.get("day")
-    return date.fromisoformat(raw) if isinstance(raw, str) else ctx.today
+    return ctx.draft(LogDraft).day or ctx.today
 
 
 def _day_label(ctx: Context, day: date) -> str:
@@ -111,8 +108,8 @@ async def start_log(ctx: Context) -> list[Reply]:
     ctx.finish()
     ctx.state.flow = "log"
     if ctx.person.role == "buddy":  # a buddy logs a meeting: the buddies' "who" step
-        return await ctx.goto("bw", mode="b")
-    return await ctx.goto("hl", mode="n")
+        return await ctx.goto("bw", LogDraft(mode="b"))
+    return await ctx.goto("hl", LogDraft(mode="n"))
 
 
 @feature.command("log", N_("Log your hours"), roles={"newcomer", "buddy"})
@@ -151,12 +148,21 @@ async def activity_answer(ctx: Context, given: Input) -> list[Reply]:
     if ref is not None and args[0] == "o":
         offer = await loggable_offer(ctx.tx, ctx.person.id, ref)
         if offer is not None:
-            return await ctx.goto("hh", src="offer", ref=offer.id, kind=offer.kind)
+            return await activity_chosen(ctx, "offer", offer.id, offer.kind)
     if ref is not None and args[0] == "b":
         pair = await active_pair_of(ctx.tx, ref, ctx.person.id)
         if pair is not None and pair.newcomer_id == ctx.person.id:
-            return await ctx.goto("hh", src="buddy", ref=pair.id, kind="buddy")
+            return await activity_chosen(ctx, "buddy", pair.id, "buddy")
     return await stale_button(ctx)
+
+
+async def activity_chosen(
+    ctx: Context, source: Literal["offer", "buddy", "other"], ref: int | None, kind: str
+) -> list[Reply]:
+    """The activity is known: on to "how long?"."""
+    draft = ctx.draft(LogDraft)
+    draft.source, draft.ref, draft.kind = source, ref, kind
+    return await ctx.goto("hh", draft)
 
 
 def other_kinds() -> list[str]:
@@ -174,7 +180,7 @@ async def _kind_prompt(ctx: Context) -> list[Reply]:
 @feature.step("hk", _kind_prompt)
 async def kind_answer(ctx: Context, given: Input) -> list[Reply]:
     if len(given.args) == 1 and given.args[0] in other_kinds():
-        return await ctx.goto("hh", src="other", ref=None, kind=given.args[0])
+        return await activity_chosen(ctx, "other", None, given.args[0])
     return await stale_button(ctx)
 
 
@@ -186,7 +192,7 @@ async def _duration_prompt(ctx: Context) -> list[Reply]:
     ]
     keyboard = rows(buttons, 4)
     text = ctx._("⏱️ How long? Or type it, for example {a} or {b} or {c}.", **_examples(ctx))
-    if ctx.state.data.get("mode") == "b":
+    if ctx.draft(LogDraft).by_buddy:
         text = ctx._("📅 {day}", day=_day_label(ctx, _day_of(ctx))) + "\n" + text
         keyboard.append([Button(label=ctx._("📅 Another day"), data="hh:day")])
     return [Reply(text=text, buttons=keyboard)]
@@ -194,7 +200,8 @@ async def _duration_prompt(ctx: Context) -> list[Reply]:
 
 @feature.step("hh", _duration_prompt, reads_text=True)
 async def duration_answer(ctx: Context, given: Input) -> list[Reply]:
-    if given.args == ("day",) and ctx.state.data.get("mode") == "b":
+    draft = ctx.draft(LogDraft)
+    if given.args == ("day",) and draft.by_buddy:
         return await ctx.goto("hd")
     if given.pressed:
         raw = given.args[0] if len(given.args) == 1 else ""
@@ -205,12 +212,10 @@ async def duration_answer(ctx: Context, given: Input) -> list[Reply]:
         if minutes is None:
             minutes = read_duration(typed, ctx.person.locale)
     refusal = Refusal.UNREADABLE if minutes is None else check_minutes(minutes)
-    if refusal is not None:
-        return with_hint(refusal_text(ctx, refusal), await ctx.reprompt())
-    ctx.state.data["min"] = minutes
-    if ctx.state.data.get("mode") == "b":
-        return await ctx.goto("ba")
-    return await ctx.goto("hd")
+    if refusal is not None or minutes is None:
+        return with_hint(refusal_text(ctx, refusal or Refusal.UNREADABLE), await ctx.reprompt())
+    draft.minutes = minutes
+    return await ctx.goto("ba" if draft.by_buddy else "hd", draft)
 
 
 # --- which day -----------------------------------------------------------------------------
@@ -222,7 +227,7 @@ async def _day_prompt(ctx: Context) -> list[Reply]:
         # Translators: a button: log hours for yesterday.
         Button(label=ctx._("Yesterday"), data="hd:1"),
     ]
-    if not ctx.state.data.get("more"):
+    if not ctx.draft(LogDraft).more:
         first.append(Button(label=ctx._("📅 Earlier"), data="hd:more"))
         return [Reply(text=text, buttons=[first])]
     earlier = [
@@ -234,8 +239,10 @@ async def _day_prompt(ctx: Context) -> list[Reply]:
 
 @feature.step("hd", _day_prompt, reads_text=True)
 async def day_answer(ctx: Context, given: Input) -> list[Reply]:
+    draft = ctx.draft(LogDraft)
     if given.args == ("more",):
-        ctx.state.data["more"] = True
+        draft.more = True
+        ctx.keep(draft)
         return await ctx.reprompt()
     if given.pressed:
         raw = given.args[0] if len(given.args) == 1 else ""
@@ -249,16 +256,16 @@ async def day_answer(ctx: Context, given: Input) -> list[Reply]:
     refusal = check_day(day, ctx.today, ctx.config.max_log_age_days)
     if refusal is not None:
         return with_hint(refusal_text(ctx, refusal), await ctx.reprompt())
-    ctx.state.data.pop("more", None)
-    ctx.state.data["day"] = day.isoformat()
-    if ctx.state.data.get("mode") == "b":
-        return await ctx.goto("hh")
+    draft.more, draft.day = False, day
+    if draft.by_buddy:
+        return await ctx.goto("hh", draft)
+    ctx.keep(draft)
     return await save_entry(ctx)
 
 
 # --- add again? ----------------------------------------------------------------------------
 async def _again_prompt(ctx: Context) -> list[Reply]:
-    existing = await get_entry(ctx.tx, int(ctx.state.data.get("same", 0)))
+    existing = await get_entry(ctx.tx, ctx.draft(LogDraft).same or 0)
     line = entry_line(ctx.t, existing) if existing else ""
     return [
         Reply(
@@ -277,7 +284,9 @@ async def _again_prompt(ctx: Context) -> list[Reply]:
 @feature.step("ha", _again_prompt)
 async def again_answer(ctx: Context, given: Input) -> list[Reply]:
     if given.args == ("yes",):
-        ctx.state.data["again"] = True
+        draft = ctx.draft(LogDraft)
+        draft.again = True
+        ctx.keep(draft)
         return await save_entry(ctx)
     if given.args == ("no",):
         ctx.finish()
@@ -288,26 +297,27 @@ async def again_answer(ctx: Context, given: Input) -> list[Reply]:
 # --- saving --------------------------------------------------------------------------------
 async def _pair_for(ctx: Context) -> BuddyPair | None:
     """The pair of the draft, if the person is (still) on the right side of it."""
-    pair = await active_pair_of(ctx.tx, int(ctx.state.data.get("ref") or 0), ctx.person.id)
+    draft = ctx.draft(LogDraft)
+    pair = await active_pair_of(ctx.tx, draft.ref or 0, ctx.person.id)
     if pair is None:
         return None
-    mine = pair.buddy_id if ctx.state.data.get("mode") == "b" else pair.newcomer_id
+    mine = pair.buddy_id if draft.by_buddy else pair.newcomer_id
     return pair if mine == ctx.person.id else None
 
 
 async def save_entry(ctx: Context) -> list[Reply]:
     """Check everything again and store the entry; ask the confirmer; reply with the total."""
-    data = ctx.state.data
-    source, kind = data.get("src"), str(data.get("kind") or "other")
-    minutes, day = int(data.get("min") or 0), _day_of(ctx)
+    data = ctx.draft(LogDraft)
+    source, kind = data.source, data.kind or "other"
+    minutes, day = data.minutes, data.day or ctx.today
     refusal = check_minutes(minutes) or check_day(day, ctx.today, ctx.config.max_log_age_days)
-    if source not in ("offer", "buddy", "other") or refusal is not None:
+    if source is None or refusal is not None:
         ctx.finish()
         return await stale_button(ctx)
     newcomer_id, offer_id, pair_id, confirmer_id = ctx.person.id, None, None, None
     label = provider = None
     if source == "offer":
-        offer = await loggable_offer(ctx.tx, ctx.person.id, int(data.get("ref") or 0))
+        offer = await loggable_offer(ctx.tx, ctx.person.id, data.ref or 0)
         if offer is None:
             ctx.finish()
             return await stale_button(ctx)
@@ -320,17 +330,18 @@ async def save_entry(ctx: Context) -> list[Reply]:
             return await stale_button(ctx)
         pair_id, kind = pair.id, "buddy"
         newcomer_id = pair.newcomer_id
-        confirmer_id = pair.newcomer_id if data.get("mode") == "b" else pair.buddy_id
+        confirmer_id = pair.newcomer_id if data.by_buddy else pair.buddy_id
     already = await minutes_on_day(ctx.tx, newcomer_id, day)
     if check_day_total(already, minutes) is not None:
         text = refusal_text(ctx, Refusal.DAY_TOO_LONG, hours=hours_text(ctx.t, already))
         return [Reply(text=text), *await ctx.goto("hh")]
-    if not data.get("again"):
+    if not data.again:
         same = await same_activity_on_day(
             ctx.tx, newcomer_id, day, source, offer_id=offer_id, pair_id=pair_id, kind=kind
         )
         if same is not None:
-            return await ctx.goto("ha", same=same.id)
+            data.same = same.id
+            return await ctx.goto("ha", data)
     before = await counted_minutes(ctx.tx, ctx.config, newcomer_id)
     entry = await add_entry(
         ctx.tx,
@@ -344,7 +355,7 @@ async def save_entry(ctx: Context) -> list[Reply]:
         logged_by=ctx.person.id,
         offer_id=offer_id,
         pair_id=pair_id,
-        icon=data.get("icon") if source == "buddy" else None,
+        icon=data.icon if source == "buddy" else None,
         label=label,
         provider_name=provider,
         confirmer_id=confirmer_id,
@@ -353,9 +364,8 @@ async def save_entry(ctx: Context) -> list[Reply]:
     if source == "other" and ctx.config.self_declared_counts:
         after = await counted_minutes(ctx.tx, ctx.config, newcomer_id)
         await celebrate(ctx.tx, ctx.config, ctx.now, newcomer_id, before, after)
-    mode = data.get("mode")
     ctx.finish()
-    return await _saved(ctx, entry, mode == "b")
+    return await _saved(ctx, entry, data.by_buddy)
 
 
 async def _saved(ctx: Context, entry: HourEntry, by_buddy: bool) -> list[Reply]:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from handlers.common import int_arg, rows, stale_button
 from handlers.context import Context
 from handlers.hours.confirmations import buddy_name_of
 from handlers.hours.log import STATUS_ICONS, refusal_text, save_entry
+from handlers.hours.log_draft import LogDraft
 from handlers.hours.rules import (
     DURATION_BUTTONS,
     check_day,
@@ -97,7 +99,8 @@ async def quick_log_action(ctx: Context, args: list[str]) -> list[Reply]:
         day = date(int(args[3][:4]), int(args[3][4:6]), int(args[3][6:8]))
     except ValueError:
         return await stale_button(ctx)
-    source, ref, kind = ("offer" if args[0] == "o" else "buddy"), int(args[1]), "buddy"
+    source: Literal["offer", "buddy"] = "offer" if args[0] == "o" else "buddy"
+    ref, kind = int(args[1]), "buddy"
     if source == "offer":
         offer = await loggable_offer(ctx.tx, ctx.person.id, ref)
         if offer is None:
@@ -113,7 +116,5 @@ async def quick_log_action(ctx: Context, args: list[str]) -> list[Reply]:
         return [Reply(text=refusal_text(ctx, refusal))]
     ctx.finish()
     ctx.state.flow = "log"
-    ctx.state.data.update(
-        mode="n", src=source, ref=ref, kind=kind, min=minutes, day=day.isoformat()
-    )
+    ctx.keep(LogDraft(mode="n", source=source, ref=ref, kind=kind, minutes=minutes, day=day))
     return await save_entry(ctx)

@@ -9,8 +9,10 @@ search_words). Buttons (all actions; each checks the ids it gets):
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from handlers.common import not_for_role, stale_button
-from handlers.context import Context
+from handlers.context import Context, Draft
 from handlers.offers.calendar_ics import event_ics
 from handlers.offers.card_view import card_buttons, card_text, contact_text, legend_text, short
 from handlers.offers.ranking import VARIETY_WINDOW
@@ -27,24 +29,32 @@ feature = Feature("handlers.offers.cards")
 MAX_SEEN = 100
 
 
+class CardsDraft(Draft):
+    """A round of offer cards: the offers shown so far, the kinds of the last ones (so the
+    next card varies), and the word searched for, if any."""
+
+    seen: list[int] = Field(default_factory=list)
+    kinds: list[str] = Field(default_factory=list)
+    query: str | None = None
+
+
+def _round(ctx: Context) -> CardsDraft:
+    return ctx.draft(CardsDraft) if ctx.state.flow == "offers" else CardsDraft()
+
+
 # --- showing cards -------------------------------------------------------------------------
 def seen_ids(ctx: Context) -> list[int]:
-    if ctx.state.flow != "offers":
-        return []
-    return [i for i in ctx.state.data.get("seen", []) if isinstance(i, int)]
+    return _round(ctx).seen
 
 
 def _recent_kinds(ctx: Context) -> tuple[str, ...]:
     """Kinds of the last cards shown in this round, so the next one varies from them."""
-    if ctx.state.flow != "offers":
-        return ()
-    return tuple(k for k in ctx.state.data.get("kinds", []) if k in KINDS)
+    return tuple(k for k in _round(ctx).kinds if k in KINDS)
 
 
 def current_query(ctx: Context) -> str | None:
     """The word the person searched for in this round of cards, if any."""
-    query = ctx.state.data.get("query") if ctx.state.flow == "offers" else None
-    return query if isinstance(query, str) else None
+    return _round(ctx).query
 
 
 async def show_next(
@@ -76,9 +86,8 @@ async def show_next(
         found = await look_up(ctx, seeker, skip, recent, fresh)
     ctx.finish()
     ctx.state.flow = "offers"
-    ctx.state.data["seen"] = seen[-MAX_SEEN:]
-    if query is not None:
-        ctx.state.data["query"] = query
+    draft = CardsDraft(seen=seen[-MAX_SEEN:], query=query)
+    ctx.keep(draft)
     lines = [intro] if intro else []
     reach = round(seeker.travel_km)
     if not found.suggestions:
@@ -106,8 +115,9 @@ async def show_next(
                 reach,
             )
         )
-    ctx.state.data["seen"] = [*seen, offer.id][-MAX_SEEN:]
-    ctx.state.data["kinds"] = [*recent, offer.kind][-(VARIETY_WINDOW - 1) :]
+    draft.seen = [*seen, offer.id][-MAX_SEEN:]
+    draft.kinds = [*recent, offer.kind][-(VARIETY_WINDOW - 1) :]
+    ctx.keep(draft)
     lines.append(card_text(ctx, offer, first))
     return [Reply(text="\n\n".join(lines), buttons=card_buttons(ctx, offer), edit=edit)]
 

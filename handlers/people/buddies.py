@@ -10,9 +10,10 @@ import re
 import segno
 
 from handlers.common import int_arg, menu_replies, rows, stale_button
-from handlers.context import Context, notify_person
+from handlers.context import Context, Draft, notify_person
 from handlers.hours.confirmations import name_of
-from handlers.hours.log import save_entry
+from handlers.hours.log import activity_chosen, save_entry
+from handlers.hours.log_draft import LogDraft
 from handlers.hours.rules import (
     BUDDY_ACTIVITIES,
     hours_text,
@@ -145,11 +146,17 @@ async def pair_link(ctx: Context, code: str) -> list[Reply]:
         return [Reply(text=text)]
     ctx.finish()
     ctx.state.flow = "pair"
-    return await ctx.goto("bp", invite=code)
+    return await ctx.goto("bp", PairDraft(invite=code))
+
+
+class PairDraft(Draft):
+    """A newcomer opened a buddy's invite link and is asked to agree."""
+
+    invite: str = ""
 
 
 async def _agree_prompt(ctx: Context) -> list[Reply]:
-    invite = await get_invite(ctx.tx, str(ctx.state.data.get("invite", "")))
+    invite = await get_invite(ctx.tx, ctx.draft(PairDraft).invite)
     name = name_of(ctx.t, None, invite.buddy_name if invite else None)
     return [
         Reply(
@@ -167,7 +174,7 @@ async def _agree_prompt(ctx: Context) -> list[Reply]:
 
 @feature.step("bp", _agree_prompt)
 async def agree_answer(ctx: Context, given: Input) -> list[Reply]:
-    code = str(ctx.state.data.get("invite", ""))
+    code = ctx.draft(PairDraft).invite
     if given.args == ("no",):
         ctx.finish()
         return await menu_replies(ctx, ctx._("👍 OK. You are not paired."))
@@ -204,7 +211,9 @@ async def _who_prompt(ctx: Context) -> list[Reply]:
             )
         ]
     if len(mine) == 1:
-        return await ctx.goto("hh", mode="b", src="buddy", ref=mine[0].id, kind="buddy")
+        draft = ctx.draft(LogDraft)
+        draft.mode, draft.source, draft.ref, draft.kind = "b", "buddy", mine[0].id, "buddy"
+        return await ctx.goto("hh", draft)
     buttons = [
         Button(label=f"👤 {name_of(ctx.t, None, pair.newcomer_name)}", data=f"bw:{pair.id}")
         for pair in mine
@@ -218,7 +227,7 @@ async def who_answer(ctx: Context, given: Input) -> list[Reply]:
     pair = await active_pair_of(ctx.tx, ref, ctx.person.id) if ref is not None else None
     if pair is None or pair.buddy_id != ctx.person.id:
         return await stale_button(ctx)
-    return await ctx.goto("hh", src="buddy", ref=pair.id, kind="buddy")
+    return await activity_chosen(ctx, "buddy", pair.id, "buddy")
 
 
 async def _what_prompt(ctx: Context) -> list[Reply]:
@@ -233,7 +242,9 @@ async def _what_prompt(ctx: Context) -> list[Reply]:
 async def what_answer(ctx: Context, given: Input) -> list[Reply]:
     if len(given.args) != 1 or given.args[0] not in BUDDY_ACTIVITIES:
         return await stale_button(ctx)
-    ctx.state.data["icon"] = given.args[0]
+    draft = ctx.draft(LogDraft)
+    draft.icon = given.args[0]
+    ctx.keep(draft)
     return await save_entry(ctx)
 
 

@@ -7,9 +7,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from handlers.common import int_arg, menu_replies, rows, stale_button
-from handlers.context import Context
+from handlers.context import Context, Draft
 from handlers.hours.confirmations import name_of
 from handlers.hours.log import _day_label, refusal_text
+from handlers.hours.log_draft import LogDraft
 from handlers.hours.rules import DAY_CHOICES, check_minutes
 from handlers.registry import Feature, Input
 from handlers.types import Button, Reply
@@ -32,6 +33,13 @@ feature = Feature("handlers.people.buddy_plans")
 PLAN_TIMES = ("1000", "1400", "1700", "1900")  # HHMM buttons; other times may be typed
 PLAN_AHEAD_DAYS = 60  # a meeting further away than this is refused
 MAX_LISTED_PLANNED = 5
+
+
+class PlanDraft(Draft):
+    """A meeting a buddy is planning: with which pair, on which day (the time comes last)."""
+
+    pair: int | None = None
+    day: date | None = None
 
 
 # --- a buddy plans a meeting: who → which day → what time ---------------------------------
@@ -71,7 +79,7 @@ async def plan_action(ctx: Context, args: list[str]) -> list[Reply]:
     ctx.finish()
     ctx.state.flow = "plan"
     if len(mine) == 1:
-        return await ctx.goto("bd", pair=mine[0].id)
+        return await ctx.goto("bd", PlanDraft(pair=mine[0].id))
     return await ctx.goto("bn")
 
 
@@ -90,7 +98,9 @@ async def plan_who_answer(ctx: Context, given: Input) -> list[Reply]:
         if given.pressed:
             ctx.finish()
         return await stale_button(ctx)
-    return await ctx.goto("bd", pair=pair.id)
+    draft = ctx.draft(PlanDraft)
+    draft.pair = pair.id
+    return await ctx.goto("bd", draft)
 
 
 async def _plan_day_prompt(ctx: Context) -> list[Reply]:
@@ -115,13 +125,14 @@ async def plan_day_answer(ctx: Context, given: Input) -> list[Reply]:
         ahead = (day - ctx.today).days
     if ahead is None:
         return await stale_button(ctx)
-    if await _plan_pair(ctx, ctx.state.data.get("pair")) is None:
+    draft = ctx.draft(PlanDraft)
+    if await _plan_pair(ctx, draft.pair) is None:
         ctx.finish()
         return await stale_button(ctx)
     if ahead > PLAN_AHEAD_DAYS:
         return with_hint(_too_far(ctx), await ctx.reprompt())
-    day = ctx.today + timedelta(days=ahead)
-    return await ctx.goto("bt", day=day.isoformat())
+    draft.day = ctx.today + timedelta(days=ahead)
+    return await ctx.goto("bt", draft)
 
 
 def _too_far(ctx: Context) -> str:
@@ -133,8 +144,7 @@ def _too_far(ctx: Context) -> str:
 
 
 async def _plan_time_prompt(ctx: Context) -> list[Reply]:
-    raw = ctx.state.data.get("day")
-    day = date.fromisoformat(raw) if isinstance(raw, str) else ctx.today
+    day = ctx.draft(PlanDraft).day or ctx.today
     buttons = [Button(label=f"{hhmm[:2]}:{hhmm[2:]}", data=f"bt:{hhmm}") for hhmm in PLAN_TIMES]
     text = (
         ctx._("📅 {day}", day=_day_label(ctx, day))
@@ -157,13 +167,13 @@ async def plan_time_answer(ctx: Context, given: Input) -> list[Reply]:
             text = ctx._("🤔 I cannot read that time. Type it like 18:30, or press a button.")
             return with_hint(text, await ctx.reprompt())
         at = typed
-    pair = await _plan_pair(ctx, ctx.state.data.get("pair"))
-    raw_day = ctx.state.data.get("day")
-    if pair is None or not isinstance(raw_day, str):
+    draft = ctx.draft(PlanDraft)
+    pair = await _plan_pair(ctx, draft.pair)
+    if pair is None or draft.day is None:
         ctx.finish()
         return await stale_button(ctx)
     tz = ctx.config.tz
-    starts_at = datetime.combine(date.fromisoformat(raw_day), at, tzinfo=tz).astimezone(UTC)
+    starts_at = datetime.combine(draft.day, at, tzinfo=tz).astimezone(UTC)
     if starts_at <= ctx.now:
         return with_hint(ctx._("☝️ That time is over. Choose a later time."), await ctx.reprompt())
     if starts_at > ctx.now + timedelta(days=PLAN_AHEAD_DAYS):
@@ -234,8 +244,9 @@ async def log_planned_action(ctx: Context, args: list[str]) -> list[Reply]:
     day = meeting.starts_at.astimezone(ctx.config.tz).date()
     ctx.finish()
     ctx.state.flow = "log"
-    return await ctx.goto("ba", mode="b", src="buddy", ref=meeting.pair_id, kind="buddy",
-                          min=minutes, day=day.isoformat())  # fmt: skip
+    draft = LogDraft(mode="b", source="buddy", ref=meeting.pair_id, kind="buddy",
+                     minutes=minutes, day=day)  # fmt: skip
+    return await ctx.goto("ba", draft)
 
 
 def planned_lines(ctx: Context, meetings: list[PlannedMeeting], is_buddy: bool) -> list[str]:

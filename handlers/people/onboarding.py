@@ -1,7 +1,7 @@
 """/start: language → role → privacy → profile, one step at a time, resumable after a restart.
 
-The same steps serve `/profile` (change one answer: `data["return"] == "profile"`) and
-`/language` (`data["return"] == "menu"`).
+The same steps serve `/profile` (change one answer: `OnboardingDraft.back == "profile"`) and
+`/language` (`back == "menu"`).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from handlers.common import menu_replies, rows, stale_button
 from handlers.context import Context
+from handlers.people.onboarding_draft import OnboardingDraft
 from handlers.people.privacy_notice import MORE, privacy_text
 from handlers.registry import N_, Feature, Input
 from handlers.types import Button, Reply
@@ -35,7 +36,7 @@ def steps_for(role: str | None) -> tuple[str, ...]:
 
 async def advance(ctx: Context) -> list[Reply]:
     """After an answer: back to where the person came from, or on to the next question."""
-    back = ctx.state.data.get("return")
+    back = ctx.draft(OnboardingDraft).back
     if back == "profile":  # /profile lives above onboarding: reach it through the registry
         shown = await ctx.registry.commands["profile"].run(ctx, "")
         return [Reply(text=ctx._("✅ Saved.")), *shown]
@@ -52,7 +53,7 @@ async def advance(ctx: Context) -> list[Reply]:
 async def complete(ctx: Context) -> list[Reply]:
     await update_person(ctx.tx, ctx.person.id, onboarded_at=ctx.now)
     ctx.person.onboarded_at = ctx.now
-    pending = ctx.state.data.get("pending_start")
+    pending = ctx.draft(OnboardingDraft).pending_start
     ctx.finish()
     done = Reply(text=ctx._("🎉 All set! Welcome to Meedoen."))
     if ctx.person.role == "newcomer" and "wb" in ctx.registry.actions:  # handlers.people.buddy_wish
@@ -73,7 +74,9 @@ async def start(ctx: Context, args: str) -> list[Reply]:
                 if ctx.person.onboarded or prefix in ctx.registry.early_start_params:
                     ctx.finish()
                     return await handler(ctx, args.removeprefix(prefix))
-                ctx.state.data["pending_start"] = args[:64]
+                draft = ctx.draft(OnboardingDraft)
+                draft.pending_start = args[:64]
+                ctx.keep(draft)
                 break
     if ctx.person.onboarded:
         ctx.finish()
@@ -91,7 +94,7 @@ async def language_command(ctx: Context, _args: str) -> list[Reply]:
         return await ctx.goto("ol")
     ctx.finish()
     ctx.state.flow = "profile"
-    return await ctx.goto("ol", **{"return": "menu"})
+    return await ctx.goto("ol", OnboardingDraft(back="menu"))
 
 
 async def _language_prompt(ctx: Context) -> list[Reply]:
@@ -109,20 +112,21 @@ async def language_answer(ctx: Context, given: Input) -> list[Reply]:
         return await stale_button(ctx)
     await update_person(ctx.tx, ctx.person.id, locale=code)
     ctx.person.locale = code
-    if ctx.state.data.get("return"):
+    draft = ctx.draft(OnboardingDraft)
+    if draft.back:
         return await advance(ctx)
     inviter = await _inviter(ctx)
     if inviter is not None:  # opened a buddy's link: a newcomer, told who invited them
-        ctx.state.data["role"] = "newcomer"
+        draft.role = "newcomer"
         text = ctx._("🤝 {name} invited you. {name} wants to be your buddy. First a few "
                      "questions, then you can say yes.", name=inviter)  # fmt: skip
-        return [Reply(text=text), *await ctx.goto("op")]
+        return [Reply(text=text), *await ctx.goto("op", draft)]
     return await ctx.goto("or")
 
 
 async def _inviter(ctx: Context) -> str | None:
     """The buddy whose valid invite link the person opened before onboarding, if any."""
-    pending = str(ctx.state.data.get("pending_start") or "")
+    pending = ctx.draft(OnboardingDraft).pending_start or ""
     if not pending.startswith(PAIR_PREFIX):
         return None
     invite = await get_invite(ctx.tx, pending.removeprefix(PAIR_PREFIX))
@@ -156,8 +160,9 @@ async def _role_prompt(ctx: Context) -> list[Reply]:
 async def role_answer(ctx: Context, given: Input) -> list[Reply]:
     if given.args not in (("newcomer",), ("buddy",)):
         return await stale_button(ctx)
-    ctx.state.data["role"] = given.args[0]
-    return await ctx.goto("op")
+    draft = ctx.draft(OnboardingDraft)
+    draft.role = "newcomer" if given.args == ("newcomer",) else "buddy"
+    return await ctx.goto("op", draft)
 
 
 async def _privacy_prompt(ctx: Context) -> list[Reply]:
@@ -185,7 +190,9 @@ async def privacy_answer(ctx: Context, given: Input) -> list[Reply]:
         ]
     if given.args != ("yes",):
         return await stale_button(ctx)
-    role = ctx.state.data.pop("role", None) or ctx.person.role or "newcomer"
+    draft = ctx.draft(OnboardingDraft)
+    role, draft.role = draft.role or ctx.person.role or "newcomer", None
+    ctx.keep(draft)
     await update_person(ctx.tx, ctx.person.id, role=role, consent_at=ctx.now)
     ctx.person.role = role
     ctx.person.consent_at = ctx.now
@@ -222,9 +229,8 @@ async def name_answer(ctx: Context, given: Input) -> list[Reply]:
 # --- multi-choice questions ----------------------------------------------------------------
 def _selected(ctx: Context, code: str, current: list[str]) -> list[str]:
     """The ticks of this question so far: unsaved ones while it is open, else the profile's."""
-    if ctx.state.data.get("sel_step") == code:
-        return list(ctx.state.data.get("sel", []))
-    return list(current)
+    draft = ctx.draft(OnboardingDraft)
+    return list(draft.selected if draft.selected_step == code else current)
 
 
 def _choices(
@@ -250,15 +256,20 @@ async def _toggle(
             return with_hint(ctx._("☝️ Choose at least one."), await ctx.reprompt())
         await update_person(ctx.tx, ctx.person.id, **{field: [k for k in options if k in selected]})
         setattr(ctx.person, field, [k for k in options if k in selected])
-        ctx.state.data.pop("sel", None)
-        ctx.state.data.pop("sel_step", None)
+        _keep_ticks(ctx, None, [])
         return None
     if len(given.args) != 1 or given.args[0] not in options:
         return await stale_button(ctx)
     key = given.args[0]
     selected = [k for k in selected if k != key] if key in selected else [*selected, key]
-    ctx.state.data.update(sel=selected, sel_step=code)
+    _keep_ticks(ctx, code, selected)
     return [Reply(text=prompt, buttons=_choices(ctx, code, options, current), edit=True)]
+
+
+def _keep_ticks(ctx: Context, code: str | None, selected: list[str]) -> None:
+    draft = ctx.draft(OnboardingDraft)
+    draft.selected_step, draft.selected = code, selected
+    ctx.keep(draft)
 
 
 def _interest_options(ctx: Context) -> dict[str, str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from handlers.context import Context
+from handlers.people.onboarding_draft import OnboardingDraft
 from handlers.vocab import AVAILABILITY, DUTCH_LEVELS, INTERESTS
 from storage.networks import network_controller
 
@@ -17,7 +18,7 @@ MORE = "pv:more"
 def privacy_text(ctx: Context) -> str:
     """The short notice: what, why, who sees it, how long, and what you can do — for the role
     being chosen (a buddy's data differ)."""
-    role = ctx.state.data.get("role") or ctx.person.role or "newcomer"
+    role = ctx.draft(OnboardingDraft).role or ctx.person.role or "newcomer"
     if role == "buddy":
         middle = [
             ctx._("• We keep: your name, town, free time, languages and the meetings you log."),

@@ -6,6 +6,7 @@ from handlers.common import rows
 from handlers.context import Context
 from handlers.people.buddy_wish import wish_button, wish_line
 from handlers.people.onboarding import steps_for
+from handlers.people.onboarding_draft import OnboardingDraft
 from handlers.registry import N_, Feature
 from handlers.types import Button, Reply
 from handlers.vocab import AVAILABILITY, DUTCH_LEVELS, INTERESTS, dutch_icons
@@ -95,4 +96,4 @@ async def profile_field(ctx: Context, args: list[str]) -> list[Reply]:
         return await stale_button(ctx)
     ctx.finish()
     ctx.state.flow = "profile"
-    return await ctx.goto(args[0], **{"return": "profile"})
+    return await ctx.goto(args[0], OnboardingDraft(back="profile"))

@@ -6,7 +6,9 @@ in the language they record, and answers with a voice message; they can listen, 
 
 from __future__ import annotations
 
-from handlers.context import Context
+from pydantic import Field
+
+from handlers.context import Context, Draft
 from handlers.registry import Feature, Input
 from handlers.types import Button, Reply, Speech, SpeechPart
 from handlers.voice.messages import RECORDABLE, text_hash, translation
@@ -19,6 +21,14 @@ feature = Feature("handlers.voice.record")
 STEP = "vr"
 MAX_SECONDS = 60
 MAX_BYTES = 1_000_000
+
+
+class RecordDraft(Draft):
+    """Which message is being recorded, whether it was saved, and which ones were skipped."""
+
+    index: int = -1  # in RECORDABLE
+    saved: bool = False
+    skipped: list[int] = Field(default_factory=list)
 
 
 def _first_open(recorder: Recorder, done: dict[tuple[str, str], str], skipped: list[int]) -> int:
@@ -40,20 +50,21 @@ async def _next(ctx: Context) -> list[Reply]:
         ctx.finish()
         return [Reply(text=ctx._("🚫 This is not available for you."))]
     done = await recorded_hashes(ctx.tx, recorder.locale)
-    index = _first_open(recorder, done, ctx.state.data.get("skipped", []))
-    if index < 0:
+    draft = ctx.draft(RecordDraft)
+    draft.index, draft.saved = _first_open(recorder, done, draft.skipped), False
+    if draft.index < 0:
         ctx.finish()
         return [Reply(text=ctx._("🎉 There is nothing more to record. Thank you!"))]
-    return await ctx.goto(STEP, index=index, saved=False)
+    return await ctx.goto(STEP, draft)
 
 
 async def _prompt(ctx: Context) -> list[Reply]:
     recorder = await _recorder(ctx)
-    index = ctx.state.data.get("index", -1)
-    if recorder is None or not 0 <= index < len(RECORDABLE):
+    draft = ctx.draft(RecordDraft)
+    if recorder is None or not 0 <= draft.index < len(RECORDABLE):
         ctx.finish()
         return [Reply(text=ctx._("🚫 This is not available for you."))]
-    key = RECORDABLE[index]
+    key = RECORDABLE[draft.index]
     lines = [
         ctx._(
             "🎙️ Read this aloud in {language}. Send it as a voice message.",
@@ -70,7 +81,7 @@ async def _prompt(ctx: Context) -> list[Reply]:
         Button(label=ctx._("⏭️ Skip"), data=f"{STEP}:skip"),
         Button(label=ctx._("🛑 Stop"), data=f"{STEP}:stop"),
     ]
-    if ctx.state.data.get("saved"):
+    if draft.saved:
         buttons = [
             Button(label=ctx._("▶️ Listen"), data=f"{STEP}:play"),
             Button(label=ctx._("➡️ Next"), data=f"{STEP}:next"),
@@ -83,11 +94,11 @@ async def _prompt(ctx: Context) -> list[Reply]:
 @feature.step(STEP, _prompt, needs_consent=False, takes_voice=True, reads_text=True)
 async def record_answer(ctx: Context, given: Input) -> list[Reply]:
     recorder = await _recorder(ctx)
-    index = ctx.state.data.get("index", -1)
-    if recorder is None or not 0 <= index < len(RECORDABLE):
+    draft = ctx.draft(RecordDraft)
+    if recorder is None or not 0 <= draft.index < len(RECORDABLE):
         ctx.finish()
         return [Reply(text=ctx._("🚫 This is not available for you."))]
-    key = RECORDABLE[index]
+    key = RECORDABLE[draft.index]
     voice = ctx.turn.voice
     if voice is not None:
         seconds = duration_seconds(voice.content)
@@ -112,11 +123,13 @@ async def record_answer(ctx: Context, given: Input) -> list[Reply]:
             recorder_id=ctx.person.id,
             now=ctx.now,
         )
-        ctx.state.data["saved"] = True
+        draft.saved = True
+        ctx.keep(draft)
         return await ctx.reprompt()
     choice = given.args[0] if given.pressed and len(given.args) == 1 else None
     if choice == "skip":
-        ctx.state.data["skipped"] = [*ctx.state.data.get("skipped", []), index]
+        draft.skipped = [*draft.skipped, draft.index]
+        ctx.keep(draft)
         return await _next(ctx)
     if choice == "next":
         return await _next(ctx)
