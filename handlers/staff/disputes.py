@@ -8,7 +8,7 @@ an old button).
 from __future__ import annotations
 
 from handlers.common import int_arg, stale_button
-from handlers.context import Context
+from handlers.context import Context, Draft
 from handlers.hours.rules import check_minutes, entry_line, parse_duration
 from handlers.registry import N_, Feature, Input
 from handlers.staff.settle import outcome_line, settle
@@ -92,6 +92,12 @@ async def _done(ctx: Context, account: StaffAccount, entry_id: int, outcome: Out
     ]), edit=True)]  # fmt: skip
 
 
+class SettleDraft(Draft):
+    """The disputed entry whose hours staff are typing."""
+
+    entry: int | None = None
+
+
 @feature.action("sd", needs_onboarding=False)
 async def dispute_action(ctx: Context, args: list[str]) -> list[Reply]:
     account = await _account(ctx)
@@ -102,7 +108,7 @@ async def dispute_action(ctx: Context, args: list[str]) -> list[Reply]:
     if entry is None:
         return await stale_button(ctx)
     if args[0] == "c":
-        return await ctx.goto("sdc", entry=entry.id)
+        return await ctx.goto("sdc", SettleDraft(entry=entry.id))
     return await _done(ctx, account, entry.id, "accepted" if args[0] == "a" else "rejected")
 
 
@@ -114,7 +120,7 @@ async def _hours_prompt(ctx: Context) -> list[Reply]:
 @feature.step("sdc", _hours_prompt, reads_text=True)
 async def hours_answer(ctx: Context, given: Input) -> list[Reply]:
     account = await _account(ctx)
-    entry_id = int(ctx.state.data.get("entry", 0))
+    entry_id = ctx.draft(SettleDraft).entry or 0
     if account is None or (given.pressed and given.args == ("x",)):
         ctx.finish()
         return [Reply(text=ctx._("↩️ Nothing changed."))]
