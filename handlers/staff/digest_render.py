@@ -57,14 +57,20 @@ def summary_lines(figures: Figures, t: Translator) -> list[str]:
             disputed=hours_text(t, logged.get("disputed", 0))),
         t._("🏆 Reached the target: {n} this week ({total} in all)",
             n=_people(t, len(figures.reached)), total=figures.reached_total),
-        t._("⚠️ At risk (no activity for {days} days): {people}", days=AT_RISK_DAYS,
+        t.ngettext("⚠️ At risk (no activity for {days} day): {people}",
+                   "⚠️ At risk (no activity for {days} days): {people}",
+                   AT_RISK_DAYS, days=AT_RISK_DAYS,
             people=_people(t, len(figures.at_risk))),
         t._("👋 Nudged this week: {people}", people=_people(t, len(figures.nudged))),
         t._("⚖️ Open disputes: {entries}",
             entries=t.ngettext("{n} entry", "{n} entries", figures.disputes_total)),
-        t._("⏳ Waiting over {days} days for confirmation: {entries}", days=WAITING_DAYS,
+        t.ngettext("⏳ Waiting over {days} day for confirmation: {entries}",
+                   "⏳ Waiting over {days} days for confirmation: {entries}",
+                   WAITING_DAYS, days=WAITING_DAYS,
             entries=t.ngettext("{n} entry", "{n} entries", figures.waiting_total)),
-        t._("📭 Deliveries failed: {failed}; not sent after {hours} hours: {stuck}",
+        t.ngettext("📭 Deliveries failed: {failed}; not sent after {hours} hour: {stuck}",
+                   "📭 Deliveries failed: {failed}; not sent after {hours} hours: {stuck}",
+                   STUCK_HOURS,
             failed=t.ngettext("{n} message", "{n} messages", len(figures.failed)),
             hours=STUCK_HOURS,
             stuck=t.ngettext("{n} message", "{n} messages", len(figures.stuck))),
@@ -132,7 +138,9 @@ def _sections(figures: Figures, config: Config, t: Translator) -> list[Reply]:
         _section(t._("🏆 Reached the target this week"),
                  [f"• {_e(p.name)} — {_e(p.municipality or p.place or '')}"
                   for p in figures.reached], nothing),
-        _section(t._("⚠️ At risk: no activity for {days} days", days=AT_RISK_DAYS),
+        _section(t.ngettext("⚠️ At risk: no activity for {days} day",
+                            "⚠️ At risk: no activity for {days} days",
+                            AT_RISK_DAYS, days=AT_RISK_DAYS),
                  ["• " + " — ".join([
                      t._("🔢 code {code}", code="P" + str(p.id)),
                      f"{_e(p.name)} ({_e(p.municipality or p.place or '')})",
@@ -143,7 +151,9 @@ def _sections(figures: Figures, config: Config, t: Translator) -> list[Reply]:
         _section(t._("👋 Nudged this week"),
                  [f"• {_e(name)} — {_day(t, when, config)}" for name, when in figures.nudged],
                  nothing),
-        _section(t._("⏳ Waiting over {days} days for confirmation", days=WAITING_DAYS),
+        _section(t.ngettext("⏳ Waiting over {days} day for confirmation",
+                            "⏳ Waiting over {days} days for confirmation",
+                            WAITING_DAYS, days=WAITING_DAYS),
                  ["• " + " — ".join([
                      _e(w["newcomer"] or "?"), _activity(t, w), _e(w["day"]),
                      hours_text(t, w["minutes"]),
@@ -151,7 +161,9 @@ def _sections(figures: Figures, config: Config, t: Translator) -> list[Reply]:
                      t.ngettext("⏳ {n} day waiting", "⏳ {n} days waiting",
                                 _waited(figures, w["created_at"])),
                  ]) for w in figures.waiting], nothing, figures.waiting_total),
-        _section(t._("📭 Deliveries failed or not sent after {hours} hours", hours=STUCK_HOURS),
+        _section(t.ngettext("📭 Deliveries failed or not sent after {hours} hour",
+                            "📭 Deliveries failed or not sent after {hours} hours",
+                            STUCK_HOURS, hours=STUCK_HOURS),
                  deliveries, nothing, delivery_total),
         _section(t._("🤝 Would like a buddy (propose one in Telegram with /matches)"),
                  [f"• {_e(name)}: " + ("; ".join(match_line(t, m) for m in found)
@@ -160,7 +172,9 @@ def _sections(figures: Figures, config: Config, t: Translator) -> list[Reply]:
         _section(t._("⭐ Most chosen offers"),
                  [f"• {_e(title)} — " + t.ngettext("{n} sign-up", "{n} sign-ups", count)
                   for title, count in figures.top_offers], nothing),
-        _section(t._("🕳️ Nothing on offer (last {weeks} weeks)", weeks=UNMET_WEEKS),
+        _section(t.ngettext("🕳️ Nothing on offer (last {weeks} week)",
+                            "🕳️ Nothing on offer (last {weeks} weeks)",
+                            UNMET_WEEKS, weeks=UNMET_WEEKS),
                  [f"• {_e(municipality)} — {INTERESTS.get(interest, ('', ''))[0]} "
                   f"{_e(t._(INTERESTS[interest][1]) if interest in INTERESTS else interest)}"
                   f" — " + t.ngettext("{n} question", "{n} questions", count)

@@ -43,8 +43,26 @@ async def at_risk_command(ctx: Context, _args: str) -> list[Reply]:
                                   ctx.now - timedelta(days=AT_RISK_DAYS),
                                   ctx.config.target_hours * 60)  # fmt: skip
     if not quiet:
-        return [Reply(text=ctx._("👌 Nobody has been quiet for {days} days.", days=AT_RISK_DAYS))]
-    replies = [Reply(text=ctx._("⚠️ No activity for {days} days:", days=AT_RISK_DAYS))]
+        return [
+            Reply(
+                text=ctx.ngettext(
+                    "👌 Nobody has been quiet for {days} day.",
+                    "👌 Nobody has been quiet for {days} days.",
+                    AT_RISK_DAYS,
+                    days=AT_RISK_DAYS,
+                )
+            )
+        ]
+    replies = [
+        Reply(
+            text=ctx.ngettext(
+                "⚠️ No activity for {days} day:",
+                "⚠️ No activity for {days} days:",
+                AT_RISK_DAYS,
+                days=AT_RISK_DAYS,
+            )
+        )
+    ]
     for person in quiet[:SHOWN]:
         line = ctx._(
             "👤 {name} — 🕒 last activity {day}",
