@@ -46,7 +46,8 @@ async def test_staff_send_an_offers_file_and_pause_an_offer(telegram: E2E) -> No
     assert ".csv" in (refused.text or "")
 
     listed = await say(els, "/offers Breicafé", n=2)
-    assert "1 activiteit in het aanbod" in (listed[0].text or "") and "Breicafé" in (listed[1].text or "")
+    assert "1 activiteit in het aanbod" in (listed[0].text or "")
+    assert "Breicafé" in (listed[1].text or "")
     [paused] = await tap(els, "⏸️ Pauzeren")
     assert "Gepauzeerd" in (paused.text or "")
     offer = await _count(telegram, "SELECT id FROM offers WHERE external_id = 'w-2'")
