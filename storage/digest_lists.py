@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from storage.clock import iso, parse
 from storage.db import Tx
@@ -108,11 +109,8 @@ async def _failed(tx: Tx, ids: list[int], week: Week, result: dict[int, Figures]
         f"ORDER BY o.id",
         (iso(week.start - timedelta(days=7)), iso(week.end)),
     )
-    for network_id, name, channel, purpose, error, created in rows:
-        result[network_id].failed.append(
-            {"name": name or "?", "channel": channel, "purpose": purpose, "error": error or "",
-             "created_at": parse(created)}
-        )  # fmt: skip
+    for network_id, delivery in _deliveries(rows):
+        result[network_id].failed.append(delivery)
 
 
 async def _stuck(tx: Tx, ids: list[int], week: Week, result: dict[int, Figures]) -> None:
@@ -123,11 +121,17 @@ async def _stuck(tx: Tx, ids: list[int], week: Week, result: dict[int, Figures])
         f"AND p.role IN ('newcomer', 'buddy', 'provider') ORDER BY o.id",
         (iso(week.end - timedelta(hours=STUCK_HOURS)), iso(week.start - timedelta(days=28))),
     )
-    for network_id, name, channel, purpose, error, created in rows:
-        result[network_id].stuck.append(
-            {"name": name or "?", "channel": channel, "purpose": purpose, "error": error or "",
-             "created_at": parse(created)}
-        )  # fmt: skip
+    for network_id, delivery in _deliveries(rows):
+        result[network_id].stuck.append(delivery)
+
+
+def _deliveries(rows: list[Any]) -> list[tuple[int, dict[str, Any]]]:
+    """Rows of `_DELIVERY` as (network id, what the digest lists of a message)."""
+    return [
+        (network_id, {"name": name or "?", "channel": channel, "purpose": purpose,
+                      "error": error or "", "created_at": parse(created)})
+        for network_id, name, channel, purpose, error, created in rows
+    ]  # fmt: skip
 
 
 async def _nudged(tx: Tx, ids: list[int], week: Week, result: dict[int, Figures]) -> None:
