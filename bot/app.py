@@ -65,7 +65,7 @@ def wire(
     bot_username: str | None = None,
     clock: Callable[[], datetime] = utcnow,
 ) -> Wiring:
-    sender = OutboxSender(db, {}, clock=clock)
+    sender = OutboxSender(db, {}, clock=clock, max_age=settings.outbox_max_age)
     router = Router(db, handler_config(settings, bot_username), clock=clock, on_commit=sender.wake)
     if settings.smtp_host:  # e-mail delivery of outbox messages
         from bot.channels.email import EmailChannel

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -42,6 +43,16 @@ class Settings(BaseSettings):
     imap_username: str | None = None
     imap_password: SecretStr | None = None
     imap_security: Literal["tls", "starttls", "none"] = "tls"
+
+    # Delivery and operators (see README, "Delivery and alerts").
+    outbox_max_age: timedelta = Field(timedelta(days=3), ge=timedelta(minutes=10))
+    ops_telegram_chat_id: int | None = None
+    ops_email: str | None = None
+
+    @field_validator("ops_telegram_chat_id", "ops_email", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("log_level", mode="before")
     @classmethod

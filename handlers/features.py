@@ -8,7 +8,8 @@ from handlers.hours import log as hours_log
 from handlers.offers import cards as offers
 from handlers.people import buddies, onboarding, privacy, profile
 from handlers.registry import Registry
-from handlers.reminders import ticks as reminders
+from handlers.reminders import settings as reminders
+from handlers.reminders import ticks as reminder_ticks
 from handlers.staff import commands as staff
 from handlers.staff import digest
 from handlers.ticks import Tick
@@ -30,4 +31,4 @@ FEATURES: tuple[Registry, ...] = (
 
 REGISTRY: Registry = Registry.combine(*FEATURES)
 
-TICKS: tuple[Tick, ...] = (*reminders.TICKS, *digest.TICKS)
+TICKS: tuple[Tick, ...] = (*reminder_ticks.TICKS, *digest.TICKS)

@@ -12,6 +12,7 @@ from handlers.features import REGISTRY
 from handlers.registry import Input
 from handlers.types import Reply, Turn
 from i18n import locale_from_telegram, translator
+from storage import updates
 from storage.clock import utcnow
 from storage.conversations import load_state, save_state
 from storage.db import Database
@@ -41,6 +42,11 @@ class Router:
         try:
             async with self.db.transaction() as tx:
                 now = self.clock()
+                if turn.update_id is not None and not await updates.first_time(
+                    tx, turn.channel, turn.update_id, now
+                ):
+                    log.info("update %s was handled before; skipped", turn.update_id)
+                    return []
                 person = await find_by_identity(tx, turn.channel, turn.address)
                 if person is None:
                     guess = locale_from_telegram(turn.language_hint) or self.config.default_locale
@@ -55,6 +61,8 @@ class Router:
                         await update_person(tx, person.id, last_seen_at=now)
             if self.on_commit is not None:
                 self.on_commit()
+            for work in ctx.after_commit:
+                await work()
             return replies
         except Exception:
             log.exception("turn failed on %s", turn.channel)

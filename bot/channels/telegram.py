@@ -31,12 +31,15 @@ from telegram.ext import (
 )
 
 from bot.app import Wiring, open_database, wire
+from bot.channels.telegram_inbound import ChatOrderedProcessor
 from bot.channels.telegram_limits import BULK, FloodLimiter, PTBRateLimiter, retry_seconds
 from bot.outbox_sender import DeliveryError
 from bot.settings import Settings
+from handlers.context import dump_replies
 from handlers.features import REGISTRY
 from handlers.types import Reply, Turn
 from i18n import LANGUAGES, translator
+from storage import outbox
 from storage.clock import utcnow
 from storage.db import Database
 
@@ -92,14 +95,14 @@ def turn_from_update(update: Update) -> Turn | None:
         "name_hint": user.first_name if user else None,
     }
     if update.callback_query is not None:
-        return Turn(payload=update.callback_query.data or "", **common)
+        return Turn(payload=update.callback_query.data or "", update_id=update.update_id, **common)
     message = update.effective_message
     if message is None:
         return None
     if message.text is not None:
-        return Turn(text=message.text, **common)
+        return Turn(text=message.text, update_id=update.update_id, **common)
     kind = next((k for k in ATTACHMENT_KINDS if getattr(message, k, None)), "other")
-    return Turn(text=message.caption, attachment=kind, **common)
+    return Turn(text=message.caption, attachment=kind, update_id=update.update_id, **common)
 
 
 def command_menu(locale: str) -> list[BotCommand]:
@@ -120,6 +123,7 @@ class TelegramChannel:
         db: Database | None = None,
         clock: Callable[[], datetime] = utcnow,
         limiter: FloodLimiter | None = None,
+        concurrency: int = 16,
     ) -> None:
         assert settings.telegram_bot_token is not None
         self.settings = settings
@@ -134,6 +138,9 @@ class TelegramChannel:
             # A second connection lets the last getUpdates at shutdown (which acknowledges the
             # fetched updates) run while the cancelled long poll is still being torn down.
             .get_updates_connection_pool_size(2)
+            # Different chats at once, each chat in order (see telegram_inbound).
+            .concurrent_updates(ChatOrderedProcessor(concurrency))
+            .connection_pool_size(max(8, concurrency * 2))
         )
         if settings.telegram_file_url:
             builder = builder.base_file_url(settings.telegram_file_url)
@@ -205,14 +212,51 @@ class TelegramChannel:
     # --- incoming -------------------------------------------------------------------------
     async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
-        if query is not None:
-            await query.answer()  # always, so the button stops spinning
-        turn = turn_from_update(update)
-        if turn is None or self.wiring is None:
-            return
-        replies = await self.wiring.router.handle(turn)
-        source = query.message if query is not None and isinstance(query.message, Message) else None
-        await self.send(int(turn.address), replies, source=source)
+        # Answered alongside the turn, so the button stops spinning; if that call fails, the
+        # press is handled all the same.
+        answered = asyncio.create_task(query.answer()) if query is not None else None
+        try:
+            turn = turn_from_update(update)
+            if turn is None or self.wiring is None:
+                return
+            replies = await self.wiring.router.handle(turn)
+            source = (
+                query.message if query is not None and isinstance(query.message, Message) else None
+            )
+            await self.answer(int(turn.address), replies, source, update.update_id)
+        finally:
+            if answered is not None:
+                try:
+                    await answered
+                except TelegramError as exc:
+                    log.info("answerCallbackQuery failed (press handled anyway): %s", exc)
+
+    async def answer(
+        self, chat_id: int, replies: list[Reply], source: Message | None, update_id: int
+    ) -> None:
+        """Send a turn's answer; what cannot be sent now (network, 429) goes to the outbox."""
+        for done, reply in enumerate(replies):
+            try:
+                await self.send(chat_id, [reply], source=source)
+            except (NetworkError, RetryAfter) as exc:  # TimedOut is a NetworkError
+                log.warning("answer to update %s queued: %s", update_id, exc)
+                await self._queue_answer(chat_id, replies[done:], update_id)
+                return
+
+    async def _queue_answer(self, chat_id: int, replies: list[Reply], update_id: int) -> None:
+        assert self.db is not None
+        rest = [reply.model_copy(update={"edit": False}) for reply in replies]
+        async with self.db.transaction() as tx:
+            person_id = await tx.scalar(
+                "SELECT person_id FROM identities WHERE channel = 'telegram' AND address = ?",
+                (str(chat_id),),
+            )
+            await outbox.enqueue(
+                tx, key=f"answer:telegram:{update_id}", person_id=person_id,
+                channel="telegram", address=str(chat_id), purpose="answer",
+                payload=dump_replies(rest), now=self.clock(),
+            )  # fmt: skip
+        self.wake_sender()
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("update failed: %s", context.error, exc_info=context.error)
@@ -227,7 +271,7 @@ class TelegramChannel:
     async def _locale_of(self, address: str) -> str:
         if self.db is None:
             return self.settings.default_locale
-        async with self.db.transaction() as tx:
+        async with self.db.read() as tx:
             value = await tx.scalar(
                 "SELECT p.locale FROM people p JOIN identities i ON i.person_id = p.id "
                 "WHERE i.channel = 'telegram' AND i.address = ?",

@@ -126,7 +126,6 @@ OVERSIZED = {
     "handlers.offers.cards",
     "handlers.offers.catalog_import",
     "handlers.people.buddies",
-    "handlers.reminders.ticks",
     "handlers.staff.digest",
     "storage.offers",
 }
