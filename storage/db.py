@@ -27,7 +27,7 @@ import aiosqlite
 from storage.migrate import apply_migrations
 
 BUSY_TIMEOUT_MS = 10_000
-READERS = 2
+READERS = 4
 
 
 async def _to_the_end(step: Awaitable[object]) -> None:

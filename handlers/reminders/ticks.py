@@ -5,7 +5,10 @@ The rules are in `handlers.reminders.rules`, the texts in `handlers.reminders.me
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from handlers.context import Config
 from handlers.offers.cards import top_suggestions
@@ -29,9 +32,9 @@ from handlers.reminders.rules import (
     not_before,
 )
 from handlers.schedule import next_sessions
-from handlers.ticks import Tick
+from handlers.ticks import Batched, Tick
 from storage import reminders as store
-from storage.buddies import meeting_logged, planned_starting
+from storage.buddies import PlannedMeeting, meeting_logged, planned_starting
 from storage.db import Tx
 from storage.hours import get_entry
 from storage.people import get_person
@@ -78,13 +81,15 @@ async def remind_planned_meetings(round_: Round, tomorrow: date) -> None:
 
 
 # --- after a session -------------------------------------------------------------------------
-async def remind_after_sessions(tx: Tx, config: Config, now: datetime) -> int:
-    """Sessions that ended in the last 36 hours and have no hours logged yet."""
-    round_ = await Round.open(tx, config, now)
+async def _after_work(tx: Tx, config: Config, now: datetime) -> list[Any]:
+    """Sessions that ended in the last 36 hours with no hours logged yet, and buddy meetings."""
     tz = config.tz
     oldest_day = (now - AFTER_LOOKBACK).astimezone(tz).date()
     logged = await store.logged_offer_days(tx, oldest_day)
-    for enrolled in await store.enrolled_with_schedule(tx, oldest_day):
+    items: list[Any] = []
+    for n, enrolled in enumerate(await store.enrolled_with_schedule(tx, oldest_day)):
+        if n % 200 == 199:
+            await asyncio.sleep(0)  # pure CPU over many enrolments: let turns in between
         person_id, offer = enrolled.person_id, enrolled.offer
         for start, end in next_sessions(offer, now - AFTER_LOOKBACK, tz, 5):
             if end > now or start < enrolled.enrolled_at:
@@ -94,29 +99,46 @@ async def remind_after_sessions(tx: Tx, config: Config, now: datetime) -> int:
                 config.max_log_age_days
             ):
                 continue
-            if await round_.reached_target(person_id):
-                break
-            key = f"reminder:after:{enrolled.enrolment_id}:{start:%Y%m%dT%H%M}"
-            await round_.send(person_id, "after", key, after_reminder(offer, day))
-    await remind_after_meetings(round_)
+            items.append((enrolled, start, day))
+    return items + await _after_meetings_work(tx, config, now)
+
+
+async def _after_part(tx: Tx, config: Config, now: datetime, items: Sequence[Any]) -> int:
+    round_ = await Round.open(tx, config, now)
+    for item in items:
+        if isinstance(item, PlannedMeeting):
+            await _after_meeting(round_, item)
+            continue
+        enrolled, start, day = item
+        if await round_.reached_target(enrolled.person_id):
+            continue
+        key = f"reminder:after:{enrolled.enrolment_id}:{start:%Y%m%dT%H%M}"
+        await round_.send(enrolled.person_id, "after", key, after_reminder(enrolled.offer, day))
     return round_.queued
 
 
+remind_after_sessions = Batched(_after_work, _after_part)
+
+
 # --- after a planned buddy meeting -----------------------------------------------------------
-async def remind_after_meetings(round_: Round) -> None:
-    """The buddy, once per planned meeting that started 1 to 36 hours ago and has no meeting
-    logged for that day yet."""
-    tz, now = round_.config.tz, round_.now
+async def _after_meetings_work(tx: Tx, config: Config, now: datetime) -> list[PlannedMeeting]:
+    """Planned meetings that started 1 to 36 hours ago with no meeting logged that day."""
     until = now - AFTER_MEETING + timedelta(seconds=1)  # starts_at has whole seconds
-    for meeting in await planned_starting(round_.tx, now - AFTER_LOOKBACK, until):
-        day = meeting.starts_at.astimezone(tz).date()
-        if await meeting_logged(round_.tx, meeting.pair_id, day):
-            continue
-        if await round_.reached_target(meeting.newcomer_id):
-            continue
-        key = plan_reminder_key("after", meeting.id, meeting.buddy_id)
-        await round_.send(meeting.buddy_id, "after", key,
-                          after_meeting_reminder(meeting.id, meeting.newcomer_name))  # fmt: skip
+    due = []
+    for meeting in await planned_starting(tx, now - AFTER_LOOKBACK, until):
+        day = meeting.starts_at.astimezone(config.tz).date()
+        if not await meeting_logged(tx, meeting.pair_id, day):
+            due.append(meeting)
+    return due
+
+
+async def _after_meeting(round_: Round, meeting: PlannedMeeting) -> None:
+    """The buddy, once per planned meeting."""
+    if await round_.reached_target(meeting.newcomer_id):
+        return
+    key = plan_reminder_key("after", meeting.id, meeting.buddy_id)
+    await round_.send(meeting.buddy_id, "after", key,
+                      after_meeting_reminder(meeting.id, meeting.newcomer_name))  # fmt: skip
 
 
 # --- quiet for two weeks ---------------------------------------------------------------------
@@ -125,13 +147,29 @@ def _week(day: date) -> str:
     return f"{year}W{week:02d}"
 
 
-async def remind_quiet(tx: Tx, config: Config, now: datetime) -> int:
-    """Newcomers without hours and buddies without a meeting for 14 days, once a week."""
-    round_ = await Round.open(tx, config, now)
+async def _quiet_work(tx: Tx, config: Config, now: datetime) -> list[Any]:
+    """Newcomers without hours and buddies without a meeting for 14 days."""
     before = now - timedelta(days=QUIET_DAYS)
+    last = await store.last_reminded(tx, "nudge")  # shared by the parts: one nudge a week
+    items: list[Any] = [(quiet, last) for quiet in await store.quiet_newcomers(tx, before)]
+    return items + [(pair, last) for pair in await store.quiet_pairs(tx, before)]
+
+
+async def _quiet_part(tx: Tx, config: Config, now: datetime, items: Sequence[Any]) -> int:
+    """Nudge each (at most once a week)."""
+    round_ = await Round.open(tx, config, now)
     week = _week(round_.local_today)
-    last = await store.last_reminded(tx, "nudge")
-    for quiet in await store.quiet_newcomers(tx, before):
+    for quiet, last in items:
+        if isinstance(quiet, store.QuietPair):
+            pair = quiet
+            if (at := last.get(pair.buddy_id)) is not None and now - at < NUDGE_EVERY:
+                continue
+            if await round_.reached_target(pair.newcomer_id):
+                continue
+            key = f"reminder:nudge:{pair.buddy_id}:{week}:p{pair.pair_id}"
+            if await round_.send(pair.buddy_id, "nudge", key, buddy_nudge(pair.newcomer_name)):
+                last[pair.buddy_id] = now
+            continue
         person_id = quiet.person_id
         if (at := last.get(person_id)) is not None and now - at < NUDGE_EVERY:
             continue
@@ -143,16 +181,11 @@ async def remind_quiet(tx: Tx, config: Config, now: datetime) -> int:
         ideas = (await top_suggestions(tx, config, person, now, limit=2))[:2]
         key = f"reminder:nudge:{person_id}:{week}"
         if await round_.send(person_id, "nudge", key, newcomer_nudge(person.display_name, ideas)):
-            last[person_id] = now  # fmt: skip
-    for pair in await store.quiet_pairs(tx, before):
-        if (at := last.get(pair.buddy_id)) is not None and now - at < NUDGE_EVERY:
-            continue
-        if await round_.reached_target(pair.newcomer_id):
-            continue
-        key = f"reminder:nudge:{pair.buddy_id}:{week}:p{pair.pair_id}"
-        if await round_.send(pair.buddy_id, "nudge", key, buddy_nudge(pair.newcomer_name)):
-            last[pair.buddy_id] = now
+            last[person_id] = now
     return round_.queued
+
+
+remind_quiet = Batched(_quiet_work, _quiet_part, size=20)
 
 
 # --- confirmations waiting -------------------------------------------------------------------
