@@ -261,14 +261,16 @@ class OutboxSender:
                     tx, message.channel, message.address, f"unreachable: {error}"
                 )
             elif give_up:
-                reason = error if exc.permanent else f"gave up after {message.attempts} tries: {error}"
+                tries = message.attempts
+                reason = error if exc.permanent else f"gave up after {tries} tries: {error}"
                 await outbox.mark_failed(tx, message.id, reason)
                 self.failed += 1
             elif exc.retry_after is not None:
                 wait = timedelta(seconds=max(1.0, exc.retry_after))
                 await delivery.retry_unpenalised(tx, message.id, now + wait, error)
             else:
-                later = now + max(timedelta(seconds=1), outbox.backoff(message.attempts, jitter=0.5))
+                pause = outbox.backoff(message.attempts, jitter=0.5)
+                later = now + max(timedelta(seconds=1), pause)
                 await outbox.retry_later(tx, message.id, later, error)
         if exc.unreachable:
             log.info("outbox: %s address of person %s is unreachable", message.channel,

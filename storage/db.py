@@ -15,6 +15,7 @@ so the connection is never left inside a transaction.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Iterable
@@ -48,10 +49,8 @@ async def _to_the_end(step: Awaitable[object]) -> None:
 
 async def _rollback(conn: aiosqlite.Connection) -> None:
     """Roll back whatever is open; queued after any statement still running on `conn`."""
-    try:
+    with contextlib.suppress(sqlite3.OperationalError):  # none open (BEGIN itself failed)
         await conn.execute("ROLLBACK")
-    except sqlite3.OperationalError:  # no transaction is active (BEGIN itself failed)
-        pass
 
 
 class Tx:

@@ -115,5 +115,5 @@ def backoff(
     """
     seconds = min(cap, base ** max(1, min(attempts, 64)))
     if jitter:
-        seconds *= 1.0 - random.uniform(0.0, min(1.0, jitter))  # noqa: S311 - not security
+        seconds *= 1.0 - random.uniform(0.0, min(1.0, jitter))
     return timedelta(seconds=seconds)

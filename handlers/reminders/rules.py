@@ -1,9 +1,9 @@
 """Reminders: what is due when, what it says, and `/reminders` to pause or turn them off.
 
-The scheduler (bot/scheduler.py) runs the `TICKS` of `handlers.reminders.ticks`; each tick reads
-what is due from the store and queues messages in the outbox. Every reminder has a key, noted in `reminder_log` in
-the same transaction, so a tick that runs twice (or a catch-up after a restart) queues nothing
-twice. The rules that hold for every reminder:
+The scheduler (bot/scheduler.py) runs the `TICKS` of `handlers.reminders.ticks`; each tick
+reads what is due from the store and queues messages in the outbox. Every reminder has a key,
+noted in `reminder_log` in the same transaction, so a tick that runs twice (or a catch-up after
+a restart) queues nothing twice. The rules that hold for every reminder:
 
 - never between 21:00 and 08:00 local time: the message waits (outbox `not_before`);
 - never for a person who paused or turned off that kind, or stopped all reminders;
