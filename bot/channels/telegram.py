@@ -7,7 +7,7 @@ import contextlib
 import logging
 import signal
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from telegram import (
@@ -39,7 +39,7 @@ from handlers.context import dump_replies
 from handlers.features import REGISTRY
 from handlers.types import Reply, Turn
 from i18n import LANGUAGES, translator
-from storage import outbox
+from storage import outbox, updates
 from storage.clock import utcnow
 from storage.db import Database
 
@@ -162,6 +162,8 @@ class TelegramChannel:
             self.db, self.settings, bot_username=self.application.bot.username, clock=self.clock
         )
         self.wiring.sender.deliverers["telegram"] = self.deliver
+        async with self.db.transaction() as tx:  # Telegram keeps updates for 24 hours
+            await updates.forget_before(tx, self.clock() - timedelta(days=2))
         await self.set_commands()
         await self.application.start()
         assert self.application.updater is not None
