@@ -17,6 +17,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "bot.cli_staff",
     "bot.cli_digest",
     "bot.cli_offers",
+    "bot.cli_doctor",
 )
 
 

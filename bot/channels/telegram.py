@@ -33,6 +33,7 @@ from telegram.ext import (
 from bot.app import Wiring, open_database, wire
 from bot.channels.telegram_inbound import ChatOrderedProcessor
 from bot.channels.telegram_limits import BULK, FloodLimiter, PTBRateLimiter, retry_seconds
+from bot.ops import Ops
 from bot.outbox_sender import DeliveryError
 from bot.settings import Settings
 from handlers.context import dump_replies
@@ -152,6 +153,8 @@ class TelegramChannel:
         self.application.add_error_handler(self._on_error)
         self.wiring: Wiring | None = None
         self._sender_task: asyncio.Task[None] | None = None
+        self._ops_task: asyncio.Task[None] | None = None
+        self.ops: Ops | None = None
 
     # --- lifecycle ------------------------------------------------------------------------
     async def start(self) -> None:
@@ -171,6 +174,9 @@ class TelegramChannel:
             poll_interval=0.0, timeout=10, allowed_updates=["message", "callback_query"]
         )
         self._sender_task = asyncio.create_task(self.wiring.sender.run_forever())
+        self.ops = Ops(self.settings, self.db, self.wiring.sender, clock=self.clock,
+                       send_telegram=self.application.bot.send_message)  # fmt: skip
+        self._ops_task = asyncio.create_task(self.ops.run_forever())
 
     def wake_sender(self) -> None:
         """Something was queued (e.g. by a scheduler tick): deliver it now."""
@@ -178,10 +184,11 @@ class TelegramChannel:
             self.wiring.sender.wake()
 
     async def stop(self) -> None:
-        if self._sender_task is not None:
-            self._sender_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._sender_task
+        for task in (self._ops_task, self._sender_task):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         if self.application.updater is not None and self.application.updater.running:
             await self.application.updater.stop()
         if self.application.running:
