@@ -288,6 +288,7 @@ class OutboxSender:
         failures = 0
         try:
             while True:
+                self._wake.clear()  # before the round: a wake during it starts the next one
                 try:
                     await self.run_once()
                     async with self.db.read() as tx:
@@ -303,7 +304,6 @@ class OutboxSender:
                     if next_at is not None:
                         wait = min(poll_seconds, (next_at - self.clock()).total_seconds())
                         wait = max(0.05, wait)
-                self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout=wait)
         finally:
