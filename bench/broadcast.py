@@ -7,6 +7,10 @@ counted on the fake's side. Prints achieved messages/s, 429s, lost and duplicate
 
     .venv/bin/python bench/broadcast.py            # 5,000 reminders: about three minutes
     .venv/bin/python bench/broadcast.py --count 300
+    .venv/bin/python bench/broadcast.py --count 500 --per-chat 10   # 1 msg/s per chat binds
+
+With `--per-chat N` every chat gets N messages, which must arrive in order; the physical floor
+is max(total / limit, N - 1 seconds at Telegram's 1 message per second per chat).
 """
 
 from __future__ import annotations
@@ -35,18 +39,18 @@ from tests.fakes.telegram_api import FakeTelegram
 FIRST_CHAT = 10_000_000
 
 
-async def queue(db: Database, count: int) -> None:
+async def queue(db: Database, count: int, per_chat: int = 1) -> None:
     now = utcnow()
     async with db.transaction() as tx:
-        for n in range(count):
+        for k, n in ((k, n) for k in range(per_chat) for n in range(count)):
             chat = FIRST_CHAT + n
             reply = Reply(
-                text=f"📅 Tomorrow: <b>Praattafel</b> #{n}\n🕖 19:00 – 21:00\n📍 Ieper",
+                text=f"📅 Tomorrow: <b>Praattafel</b> #{n}.{k}\n🕖 19:00 – 21:00\n📍 Ieper",
                 buttons=[[Button(label="🗺️ Map", url="https://www.openstreetmap.org/")]],
             )
             await outbox.enqueue(
                 tx,
-                key=f"bench:{chat}",
+                key=f"bench:{chat}:{k}",
                 person_id=None,
                 channel="telegram",
                 address=str(chat),
@@ -67,7 +71,7 @@ async def unfinished(db: Database) -> int:
         )
 
 
-async def main(count: int, limit: int) -> int:
+async def main(count: int, limit: int, per_chat: int = 1) -> int:
     logging.basicConfig(level=logging.WARNING)
     fake = FakeTelegram()
     await fake.start()
@@ -83,14 +87,14 @@ async def main(count: int, limit: int) -> int:
             _env_file=None,
         )
         db = await Database(settings.database_path).open()
-        await queue(db, count)
+        await queue(db, count, per_chat)
         channel = TelegramChannel(settings, db)
         await channel.application.initialize()
         sender = OutboxSender(db, {"telegram": channel.deliver})
         started = time.perf_counter()
         task = asyncio.create_task(sender.run_forever(poll_seconds=0.5))
         try:
-            while accepted(fake) < count:
+            while accepted(fake) < count * per_chat:
                 await asyncio.sleep(0.05)
             elapsed = time.perf_counter() - started
             while await unfinished(db):
@@ -106,25 +110,35 @@ async def main(count: int, limit: int) -> int:
         await db.close()
     await fake.stop()
 
-    received = [len(fake.users[FIRST_CHAT + n].messages) for n in range(count)]
-    lost = sum(1 for got in received if got == 0)
-    duplicated = sum(got - 1 for got in received if got > 1)
+    bodies = [[m.body for m in fake.users[FIRST_CHAT + n].messages] for n in range(count)]
+    received = [len(got) for got in bodies]
+    lost = sum(max(0, per_chat - got) for got in received)
+    duplicated = sum(max(0, got - per_chat) for got in received)
+    out_of_order = sum(
+        1 for n, got in enumerate(bodies)
+        if [body.split("#")[1].split("\n")[0] for body in got]
+        != [f"{n}.{k}" for k in range(per_chat)][: len(got)]
+    )  # fmt: skip
+    floor = max(count * per_chat / limit, per_chat - 1.0)
     refused = sum(1 for fault in fake.faults if fault.error_code == 429)
-    print(f"messages queued        {count}")
+    print(f"messages queued        {count * per_chat} ({per_chat} to each of {count} chats)")
     print(f"fake Bot API limit     {limit}/s (429 beyond)")
     print(f"elapsed                {elapsed:.1f} s")
     print(f"achieved               {accepted(fake) / elapsed:.2f} msg/s")
+    print(f"physical floor         {floor:.1f} s ({count * per_chat / floor:.2f} msg/s)")
+    print(f"chats out of order     {out_of_order}")
     print(f"429s received          {refused} (limiter saw {channel.limiter.rate_limited})")
     print(f"lost                   {lost}")
     print(f"duplicated             {duplicated}")
     print(f"outbox                 {statuses}")
     print(f"fake API errors        {len(fake.errors)}")
-    return 0 if not lost and not duplicated and not fake.errors else 1
+    return 0 if not lost and not duplicated and not out_of_order and not fake.errors else 1
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=5000)
     parser.add_argument("--limit", type=int, default=30, help="the fake API's messages/s")
+    parser.add_argument("--per-chat", type=int, default=1, help="messages to each chat")
     options = parser.parse_args()
-    sys.exit(asyncio.run(main(options.count, options.limit)))
+    sys.exit(asyncio.run(main(options.count, options.limit, options.per_chat)))

@@ -72,7 +72,7 @@ def wire(
 ) -> Wiring:
     cache = settings.voice_cache_dir or settings.database_path.parent / "voice-cache"
     configure_voices(Voices.configured(settings.piper_voices_dir, cache))
-    sender = OutboxSender(db, {}, clock=clock)
+    sender = OutboxSender(db, {}, clock=clock, max_age=settings.outbox_max_age)
     router = Router(db, handler_config(settings, bot_username), clock=clock, on_commit=sender.wake)
     if settings.smtp_host:  # e-mail delivery of outbox messages
         from bot.channels.email import EmailChannel

@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "bot.cli_digest",
     "bot.cli_offers",
     "bot.cli_voices",
+    "bot.cli_doctor",
 )
 
 

@@ -1,19 +1,22 @@
 """Delivers queued outbox messages through the channel that each one names, with retries.
 
-Crash safety. A message is marked `sending` (committed) just before its request and `sent`
-right after the answer, so a crash never loses one: at start-up a message left `sending` is
-tried again. The only duplicate a hard kill can cause is a message whose request Telegram
-had accepted in the very moment the process died (one HTTP round trip; the Bot API has no
-idempotency key to do better). A cancelled sender (SIGTERM, shutdown) finishes and records
-the messages in hand before it stops, and a failure to record a delivery does not send it
-again: the delivery is remembered and recorded on the next round.
+Leases. A sender claims due messages in a short transaction (`claimed_by`, `claimed_until`),
+one per chat at a time, so any number of senders (processes) deliver each message once; a
+crashed sender's lease runs out and another takes the message. Right before sending, the
+sender checks that the message still exists (a /forget deletes it) and is still its own.
 
-Chats are served concurrently (one worker per address, in order within an address), so one
-slow or rate-limited chat does not hold the others back; the channel's limiter keeps the
-overall pace. Failures: network errors and 5xx are retried with back-off and, after
-`max_attempts`, marked `failed` for staff to see; a platform's "slow down" (429) is waited
-out without counting as an attempt; a blocked chat (403) marks the address unreachable and
-fails what was queued for it instead of retrying forever.
+Crash safety. A message is `sending` (committed) before its request and `sent` right after the
+answer, so a crash never loses one. The only duplicate a hard kill can cause is a message whose
+request was accepted in the very moment the process died (one HTTP round trip; the Bot API has
+no idempotency key to do better). A cancelled sender finishes the messages in hand, records
+them and hands back the claims it did not start.
+
+Order and failures. A chat's messages go out in the order they fell due: a later one waits
+behind an earlier one that is retrying. Only permanent errors (a malformed message, a blocked
+chat, a 5.x.x mail refusal) give up; network errors, 5xx, 429 and 4.x.x are retried with capped
+exponential back-off and jitter until the message is older than `max_age`, and the text is kept
+until then. A platform's "slow down" (429) is waited out without counting as an attempt.
+The loop is supervised: an exception (a database error) is logged, backed off, and it goes on.
 """
 
 from __future__ import annotations
@@ -21,7 +24,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import socket
+import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from handlers.context import load_replies
@@ -61,6 +68,19 @@ class DeliveryError(Exception):
         self.delivered = delivered
 
 
+@dataclass
+class Health:
+    """What operators need to know about delivery (read by `bot.ops`)."""
+
+    last_round_ok: datetime | None = None  # the last round that ran without an exception
+    failing_since: dict[str, datetime] = field(default_factory=dict)  # channel → first failure
+    given_up: list[str] = field(default_factory=list)  # since last read: "channel id: error"
+
+
+def new_owner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
 class OutboxSender:
     def __init__(
         self,
@@ -68,25 +88,31 @@ class OutboxSender:
         deliverers: dict[str, Deliver],
         *,
         clock: Callable[[], datetime] = utcnow,
-        max_attempts: int = 8,
+        max_age: timedelta = timedelta(days=3),
+        lease: timedelta = timedelta(minutes=5),
         batch: int = 200,
         concurrency: int = 64,
         finish_timeout: float = 15.0,
+        owner: str | None = None,
         on_unreachable: Callable[[int | None, str], Awaitable[None]] | None = None,
     ) -> None:
         self.db = db
         self.deliverers = deliverers
         self.clock = clock
-        self.max_attempts = max_attempts
+        self.max_age = max_age
+        self.lease = lease
         self.batch = batch
         self.concurrency = concurrency
         self.finish_timeout = finish_timeout
+        self.owner = owner or new_owner()
         self.on_unreachable = on_unreachable
+        self.health = Health()
         self.sent = 0
         self.failed = 0
         self._wake = asyncio.Event()
         self._round = asyncio.Lock()
         self._unrecorded: set[int] = set()  # delivered, but writing `sent` failed
+        self._began: datetime | None = None  # when the last round started
 
     @property
     def channels(self) -> tuple[str, ...]:
@@ -108,60 +134,53 @@ class OutboxSender:
     async def _round_once(self) -> int:
         if not self.channels:
             return 0
+        began = self.clock()  # a message retried in this round is due after it: not again
+        self._began = began
         sent = 0
-        tried: set[int] = set()
-        backlog: dict[Address, list[delivery.Pending]] = {}
         running: dict[Address, asyncio.Task[int]] = {}
-        exhausted = False
+        waiting: dict[Address, list[delivery.Pending]] = {}
         try:
             while True:
                 await self._record_unrecorded()
-                if not exhausted and sum(map(len, backlog.values())) < self.concurrency:
-                    fetched = await self._fetch(tried)
-                    exhausted = len(fetched) < self.batch
-                    for message in fetched:
-                        tried.add(message.id)
-                        backlog.setdefault((message.channel, message.address), []).append(message)
-                for address in list(backlog):
-                    if len(running) >= self.concurrency:
-                        break
-                    if address not in running:
-                        running[address] = asyncio.create_task(
-                            self._deliver_all(backlog.pop(address))
-                        )
+                room = self.concurrency - len(running)
+                for message in await self._claim(began, room) if room > 0 else []:
+                    address = (message.channel, message.address)
+                    if address in running:  # its predecessor is being recorded right now
+                        waiting.setdefault(address, []).append(message)
+                    else:
+                        running[address] = asyncio.create_task(self._deliver_guarded(message))
                 if not running:
-                    if exhausted and not backlog:
-                        return sent
-                    continue
-                done, _ = await asyncio.wait(
-                    running.values(), return_when=asyncio.FIRST_COMPLETED
-                )
+                    return sent
+                done, _ = await asyncio.wait(running.values(), return_when=asyncio.FIRST_COMPLETED)
                 for address, task in list(running.items()):
                     if task in done:
                         del running[address]
                         sent += task.result()
+                        if waiting.get(address):
+                            message = waiting[address].pop(0)
+                            running[address] = asyncio.create_task(self._deliver_guarded(message))
         finally:
             # Cancelled (shutdown): each worker finishes the message in hand, then stops.
             for task in running.values():
                 task.cancel()
             if running:
                 await asyncio.gather(*running.values(), return_exceptions=True)
+            if waiting:
+                await self._release()
 
-    async def _fetch(self, tried: set[int]) -> list[delivery.Pending]:
+    async def _claim(self, due_by: datetime, limit: int) -> list[delivery.Pending]:
         async with self.db.transaction() as tx:
-            return await delivery.due(tx, self.clock(), self.channels, self.batch, skip=tried)
+            return await delivery.claim(
+                tx, self.clock(), self.channels, min(limit, self.batch),
+                owner=self.owner, lease=self.lease, due_by=due_by,
+            )  # fmt: skip
 
-    async def _deliver_all(self, messages: list[delivery.Pending]) -> int:
-        """One address's messages, in order. Stops early when the address became unreachable."""
-        sent = 0
-        for message in messages:
-            outcome = await self._deliver_guarded(message)
-            if outcome is None:
-                break
-            sent += outcome
-        return sent
+    async def _release(self) -> None:
+        with contextlib.suppress(Exception):
+            async with self.db.transaction() as tx:
+                await delivery.release(tx, self.owner)
 
-    async def _deliver_guarded(self, message: delivery.Pending) -> int | None:
+    async def _deliver_guarded(self, message: delivery.Pending) -> int:
         """Deliver one message; a cancellation waits for it to finish and be recorded."""
         task = asyncio.create_task(self._deliver(message))
         try:
@@ -173,18 +192,24 @@ class OutboxSender:
             raise
 
     # --- one message ----------------------------------------------------------------------
-    async def _deliver(self, message: delivery.Pending) -> int | None:
-        """1 sent, 0 not (retried later or failed), None: the address is unreachable."""
+    async def _deliver(self, message: delivery.Pending) -> int:
+        """1 sent, 0 not (forgotten, retried later, failed, unreachable)."""
         if message.id in self._unrecorded:
             await self._record_unrecorded()
             return 1
-        async with self.db.transaction() as tx:
-            if await delivery.unreachable_since(tx, message.channel, message.address):
+        async with self.db.read() as tx:
+            wanted = await delivery.still_wanted(tx, message.id, self.owner)
+            blocked = wanted and await delivery.unreachable_since(
+                tx, message.channel, message.address
+            )
+        if not wanted:
+            return 0
+        if blocked:
+            async with self.db.transaction() as tx:
                 self.failed += await delivery.fail_address(
                     tx, message.channel, message.address, "unreachable"
                 )
-                return None
-            await outbox.mark_sending(tx, message.id)
+            return 0
         try:
             replies = load_replies(message.payload)[message.parts_sent :]
         except ValueError as exc:
@@ -196,6 +221,7 @@ class OutboxSender:
         except Exception as exc:  # network errors and the like: retry with back-off
             log.warning("outbox %s: %s", message.id, type(exc).__name__)
             return await self._failed(message, DeliveryError(f"{type(exc).__name__}: {exc}"))
+        self.health.failing_since.pop(message.channel, None)
         await self._record_sent(message.id)
         return 1
 
@@ -217,10 +243,13 @@ class OutboxSender:
                     await outbox.mark_sent(tx, message_id, self.clock())
             self._unrecorded.clear()
 
-    async def _failed(self, message: delivery.Pending, exc: DeliveryError) -> int | None:
-        attempts = message.attempts + 1
+    async def _failed(self, message: delivery.Pending, exc: DeliveryError) -> int:
         now = self.clock()
         error = str(exc)
+        too_old = now - message.created_at >= self.max_age
+        give_up = exc.permanent or too_old
+        if not exc.permanent and exc.retry_after is None:
+            self.health.failing_since.setdefault(message.channel, now)
         async with self.db.transaction() as tx:
             if exc.delivered:
                 await delivery.record_parts(tx, message.id, message.parts_sent + exc.delivered)
@@ -231,34 +260,51 @@ class OutboxSender:
                 self.failed += await delivery.fail_address(
                     tx, message.channel, message.address, f"unreachable: {error}"
                 )
-            elif exc.permanent or (exc.retry_after is None and attempts >= self.max_attempts):
-                await outbox.mark_failed(tx, message.id, error)
+            elif give_up:
+                tries = message.attempts
+                reason = error if exc.permanent else f"gave up after {tries} tries: {error}"
+                await outbox.mark_failed(tx, message.id, reason)
                 self.failed += 1
             elif exc.retry_after is not None:
                 wait = timedelta(seconds=max(1.0, exc.retry_after))
                 await delivery.retry_unpenalised(tx, message.id, now + wait, error)
             else:
-                await outbox.retry_later(tx, message.id, now + outbox.backoff(attempts), error)
+                pause = outbox.backoff(message.attempts, jitter=0.5)
+                later = now + max(timedelta(seconds=1), pause)
+                await outbox.retry_later(tx, message.id, later, error)
         if exc.unreachable:
             log.info("outbox: %s address of person %s is unreachable", message.channel,
-                     message.person_id)
+                     message.person_id)  # fmt: skip
             if self.on_unreachable is not None:
                 await self.on_unreachable(message.person_id, message.channel)
-            return None
+        elif give_up:
+            log.warning("outbox %s given up: %s", message.id, error)
+            self.health.given_up.append(f"{message.channel} #{message.id}: {error[:120]}")
         return 0
 
-    # --- the long-running loop ------------------------------------------------------------
-    async def run_forever(self, poll_seconds: float = 30.0) -> None:
-        while True:
-            try:
-                await self.run_once()
-            except Exception:
-                log.exception("outbox delivery round failed")
-            async with self.db.transaction() as tx:
-                next_at = await outbox.next_due_at(tx, self.channels)
-            wait = poll_seconds
-            if next_at is not None:
-                wait = max(0.05, min(poll_seconds, (next_at - self.clock()).total_seconds()))
-            self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=wait)
+    # --- the long-running, supervised loop ------------------------------------------------
+    async def run_forever(self, poll_seconds: float = 30.0, max_pause: float = 60.0) -> None:
+        """Deliver until cancelled. Any exception is logged and backed off; the loop goes on."""
+        failures = 0
+        try:
+            while True:
+                self._wake.clear()  # before the round: a wake during it starts the next one
+                try:
+                    await self.run_once()
+                    async with self.db.read() as tx:
+                        next_at = await outbox.next_due_at(tx, self.channels, self._began)
+                except Exception:
+                    failures += 1
+                    log.exception("outbox delivery round failed (%s in a row)", failures)
+                    wait = min(max_pause, 2.0 ** min(failures, 16))
+                else:
+                    failures = 0
+                    self.health.last_round_ok = self.clock()
+                    wait = poll_seconds
+                    if next_at is not None:
+                        wait = min(poll_seconds, (next_at - self.clock()).total_seconds())
+                        wait = max(0.05, wait)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout=wait)
+        finally:
+            await self._release()

@@ -9,6 +9,7 @@ import logging
 from bot.app import handler_config, open_database, wire
 from bot.channels.console import Console
 from bot.channels.email import start_mail_watcher
+from bot.ops import Ops
 from bot.scheduler import scheduler_for
 from bot.settings import Settings
 
@@ -22,6 +23,7 @@ async def run_console(settings: Settings) -> None:
         console = Console(wiring.router)
         wiring.sender.deliverers["console"] = console.deliver
         sender_task = asyncio.create_task(wiring.sender.run_forever())
+        ops_task = asyncio.create_task(Ops(settings, db, wiring.sender).run_forever())
         mail_task = start_mail_watcher(
             settings, db, wiring.router.config, wake=wiring.sender.wake
         )
@@ -30,9 +32,8 @@ async def run_console(settings: Settings) -> None:
                 await console.run()
         finally:
             await _cancel(mail_task)
-            sender_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sender_task
+            await _cancel(ops_task)
+            await _cancel(sender_task)
     finally:
         await db.close()
 

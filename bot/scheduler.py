@@ -44,7 +44,7 @@ from bot.settings import Settings
 from bot.uitdatabank import sync_all
 from handlers.context import Config
 from handlers.features import TICKS
-from handlers.ticks import Tick
+from handlers.ticks import Tick, run_tick
 from storage.clock import utcnow
 from storage.db import Database
 
@@ -198,12 +198,11 @@ class Scheduler:
 
     # --- running ticks --------------------------------------------------------------------
     async def run_tick(self, name: str) -> int:
-        """Run one tick now in its own transaction; return how many messages it queued."""
+        """Run one tick now (in short transactions); return how many messages it queued."""
         tick = self.ticks[name]
         now = self.clock()
         try:
-            async with self.db.transaction() as tx:
-                queued = await tick.run(tx, self.config, now)
+            queued = await run_tick(self.db, tick, self.config, now)
         except Exception:
             log.exception("tick %s failed", name)
             return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -53,6 +54,15 @@ class Settings(BaseSettings):
     uitdatabank_search_url: str = "https://search.uitdatabank.be"
     uitdatabank_client_id: SecretStr | None = None
     uitdatabank_api_key: SecretStr | None = None  # legacy; the client id is preferred
+    # Delivery and operators (see README, "Delivery and alerts").
+    outbox_max_age: timedelta = Field(timedelta(days=3), ge=timedelta(minutes=10))
+    ops_telegram_chat_id: int | None = None
+    ops_email: str | None = None
+
+    @field_validator("ops_telegram_chat_id", "ops_email", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, Self, TypeVar
@@ -92,6 +92,9 @@ class Context:
     registry: Registry  # every capability's steps, actions and commands
     forgotten: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    # Work the router runs after the turn's transaction committed (rendering a PDF, a picture):
+    # CPU-heavy work never holds the write lock that every other turn waits for.
+    after_commit: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     # --- language -------------------------------------------------------------------------
     @property

@@ -18,7 +18,8 @@ from handlers.people import (
     retention,
 )
 from handlers.registry import Registry
-from handlers.reminders import ticks as reminders
+from handlers.reminders import settings as reminders
+from handlers.reminders import ticks as reminder_ticks
 from handlers.staff import commands as staff
 from handlers.staff import digest, disputes, matches, nudges
 from handlers.staff import offers as staff_offers
@@ -58,7 +59,7 @@ FEATURES: tuple[Registry, ...] = (
 REGISTRY: Registry = Registry.combine(*FEATURES)
 
 TICKS: tuple[Tick, ...] = (
-    *reminders.TICKS,
+    *reminder_ticks.TICKS,
     *digest.TICKS,
     *retention.TICKS,
     *new_offers.TICKS,

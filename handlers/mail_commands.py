@@ -280,6 +280,8 @@ async def _turn(tx: Tx, config: Config, mail: IncomingMail, now: datetime, perso
     state = await load_state(tx, person.id)
     ctx = Context(tx, person, state, config, now, turn, REGISTRY)
     replies = await dispatch(ctx)
+    for work in ctx.after_commit:  # a mail answer is queued with its picture: render it now
+        await work()
     person_id: int | None = person.id
     if ctx.forgotten:
         person_id = None

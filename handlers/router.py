@@ -14,6 +14,7 @@ from handlers.types import Reply, Turn
 from handlers.understanding.screen import typed_button, typed_menu_item, with_hint
 from handlers.voice.speak import chosen_in_turn, with_voice
 from i18n import locale_from_telegram, translator
+from storage import updates
 from storage.clock import utcnow
 from storage.conversations import load_state, save_state
 from storage.db import Database
@@ -43,6 +44,11 @@ class Router:
         try:
             async with self.db.transaction() as tx:
                 now = self.clock()
+                if turn.update_id is not None and not await updates.first_time(
+                    tx, turn.channel, turn.update_id, now
+                ):
+                    log.info("update %s was handled before; skipped", turn.update_id)
+                    return []
                 person = await find_by_identity(tx, turn.channel, turn.address)
                 if person is None:
                     guess = locale_from_telegram(turn.language_hint) or self.config.default_locale
@@ -60,6 +66,8 @@ class Router:
                         await update_person(tx, person.id, last_seen_at=now)
             if self.on_commit is not None:
                 self.on_commit()
+            for work in ctx.after_commit:
+                await work()
             return replies
         except Exception:
             log.exception("turn failed on %s", turn.channel)

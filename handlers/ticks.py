@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from handlers.context import Config
-from storage.db import Tx
+from storage.db import Database, Tx
 
 DST_UNSAFE_HOUR = 2  # 02:00–03:00 local does not exist once a year and happens twice once
 
@@ -39,3 +41,39 @@ class Tick:
     def __post_init__(self) -> None:
         if DST_UNSAFE_HOUR in cron_hours(self.cron.get("hour", "*")):
             raise ValueError(f"tick {self.name!r} may run between 02:00 and 03:00 (DST gap)")
+
+
+@dataclass(frozen=True)
+class Batched:
+    """A tick done in bounded parts, so no turn waits long for the write lock.
+
+    `work(tx, config, now)` lists what may be due, on a read-only snapshot; `part(tx, config,
+    now, items)` queues a slice of it in its own short write transaction. Every reminder has
+    a key, so a part that runs on a stale snapshot (or twice) queues nothing twice. Called like
+    a plain tick, it does everything in the one transaction it is given.
+    """
+
+    work: Callable[[Tx, Config, datetime], Awaitable[Sequence[Any]]]
+    part: Callable[[Tx, Config, datetime, Sequence[Any]], Awaitable[int]]
+    size: int = 25
+
+    async def __call__(self, tx: Tx, config: Config, now: datetime) -> int:
+        return await self.part(tx, config, now, await self.work(tx, config, now))
+
+    async def in_batches(self, db: Database, config: Config, now: datetime) -> int:
+        async with db.read() as tx:
+            items = await self.work(tx, config, now)
+        queued = 0
+        for start in range(0, len(items), self.size):
+            async with db.transaction() as tx:
+                queued += await self.part(tx, config, now, items[start : start + self.size])
+            await asyncio.sleep(0)  # let the turns that waited go first
+        return queued
+
+
+async def run_tick(db: Database, tick: Tick, config: Config, now: datetime) -> int:
+    """Run a tick: in parts when it is `Batched`, else in one transaction."""
+    if isinstance(tick.run, Batched):
+        return await tick.run.in_batches(db, config, now)
+    async with db.transaction() as tx:
+        return await tick.run(tx, config, now)

@@ -87,3 +87,4 @@ class Turn(BaseModel):
     language_hint: str | None = None
     name_hint: str | None = None
     received_at: datetime | None = None
+    update_id: int | None = None  # the platform's id, to skip an update delivered twice

@@ -1,16 +1,24 @@
-"""One SQLite file, opened once, with writes serialised through a single asyncio lock.
+"""One SQLite file: one write connection behind an asyncio lock, and read-only connections.
 
-SQLite allows one writer at a time; an asyncio lock around every transaction keeps two
+SQLite allows one writer at a time; an asyncio lock around every write transaction keeps two
 coroutines from interleaving statements inside each other's transaction on the shared
 connection. `BEGIN IMMEDIATE` takes the file's write lock up front so another process (a CLI
 command next to the running assistant) waits on the busy timeout instead of failing midway.
+In WAL mode readers never wait for the writer: `read()` lends one of a few read-only
+connections, each read a consistent snapshot. Keep write transactions short (no rendering, no
+network inside); see docs/architecture.md, "The store and concurrency".
+
+A cancelled transaction (a shutdown, a timeout) always rolls back before the lock is released,
+so the connection is never left inside a transaction.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
-from collections.abc import AsyncIterator, Iterable
+import sqlite3
+from collections.abc import AsyncIterator, Awaitable, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -20,6 +28,29 @@ import aiosqlite
 from storage.migrate import apply_migrations
 
 BUSY_TIMEOUT_MS = 10_000
+READERS = 4
+
+
+async def _to_the_end(step: Awaitable[object]) -> None:
+    """Run `step` to completion even when cancelled meanwhile; then re-raise the cancel."""
+    task = asyncio.ensure_future(step)
+    cancelled = False
+    while not task.done():
+        try:
+            await asyncio.shield(task)
+        except asyncio.CancelledError:
+            if task.done():
+                break
+            cancelled = True
+    task.result()
+    if cancelled:
+        raise asyncio.CancelledError
+
+
+async def _rollback(conn: aiosqlite.Connection) -> None:
+    """Roll back whatever is open; queued after any statement still running on `conn`."""
+    with contextlib.suppress(sqlite3.OperationalError):  # none open (BEGIN itself failed)
+        await conn.execute("ROLLBACK")
 
 
 class Tx:
@@ -66,12 +97,15 @@ class Tx:
 
 
 class Database:
-    """The store's single connection. Use `transaction()` for every read and write."""
+    """The store. `transaction()` for writes (and reads that decide a write); `read()` else."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, readers: int = READERS) -> None:
         self.path = Path(path)
         self._conn: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
+        self._reader_count = readers if str(path) != ":memory:" else 0
+        self._readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
+        self._all_readers: list[aiosqlite.Connection] = []
 
     async def open(self) -> Database:
         if str(self.path) != ":memory:":
@@ -85,9 +119,20 @@ class Database:
         self._conn = conn
         async with self._lock:
             await apply_migrations(conn)
+        for _ in range(self._reader_count):
+            reader = await aiosqlite.connect(self.path, isolation_level=None)
+            reader.row_factory = aiosqlite.Row
+            await reader.execute("PRAGMA query_only=ON")
+            await reader.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            self._all_readers.append(reader)
+            self._readers.put_nowait(reader)
         return self
 
     async def close(self) -> None:
+        for reader in self._all_readers:
+            await reader.close()
+        self._all_readers.clear()
+        self._readers = asyncio.Queue()
         if self._conn is not None:
             await self._conn.close()
             self._conn = None
@@ -106,17 +151,50 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:
-        """One serialised write transaction: committed on success, rolled back on error."""
+        """One serialised write transaction: committed on success, rolled back on error.
+
+        Keep it short: every other writer (and every turn) waits for it.
+        """
         async with self._lock:
             conn = self.conn
-            await conn.execute("BEGIN IMMEDIATE")
+            try:
+                await conn.execute("BEGIN IMMEDIATE")
+            except BaseException:
+                await _to_the_end(_rollback(conn))  # a cancelled BEGIN may still have begun
+                raise
             try:
                 yield Tx(conn)
             except BaseException:
-                await conn.execute("ROLLBACK")
+                await _to_the_end(_rollback(conn))
                 raise
-            else:
-                await conn.execute("COMMIT")
+            try:
+                await _to_the_end(conn.execute("COMMIT"))
+            except asyncio.CancelledError:
+                raise  # committed all the same
+            except BaseException:
+                await _to_the_end(_rollback(conn))
+                raise
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[Tx]:
+        """A read-only snapshot on its own connection: never waits for a writer (WAL).
+
+        What it reads may be stale by the time a write follows; decide writes inside
+        `transaction()`. An in-memory database has no readers and reads in a transaction.
+        """
+        if not self._all_readers:
+            async with self.transaction() as tx:
+                yield tx
+            return
+        conn = await self._readers.get()
+        try:
+            await _to_the_end(conn.execute("BEGIN"))
+            try:
+                yield Tx(conn)
+            finally:
+                await _to_the_end(_rollback(conn))
+        finally:
+            self._readers.put_nowait(conn)
 
 
 def dumps(value: Any) -> str:

@@ -7,7 +7,9 @@ sender can run many chats at once without taking a message twice.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
+
+from pydantic import BaseModel
 
 from storage.clock import iso, parse
 from storage.db import Tx
@@ -18,6 +20,78 @@ class Pending(OutboxMessage):
     parts_sent: int = 0
 
 
+# A message is waiting when it is pending, or being sent by a sender whose lease ran out.
+_FREE = "(o.status = 'pending' OR (o.status = 'sending' AND COALESCE(o.claimed_until, '') <= :now))"
+# ... and it is its chat's turn when no earlier-due message to the same chat is undelivered.
+_HEAD = (
+    "NOT EXISTS (SELECT 1 FROM outbox e WHERE e.channel = o.channel AND e.address = o.address "
+    "AND e.status IN ('pending', 'sending') AND COALESCE(e.due_at, e.not_before) <= :now "
+    "AND (COALESCE(e.due_at, e.not_before) < COALESCE(o.due_at, o.not_before) "
+    "OR (COALESCE(e.due_at, e.not_before) = COALESCE(o.due_at, o.not_before) AND e.id < o.id)))"
+)
+
+
+async def claim(
+    tx: Tx,
+    now: datetime,
+    channels: tuple[str, ...],
+    limit: int,
+    *,
+    owner: str,
+    lease: timedelta,
+    due_by: datetime | None = None,
+) -> list[Pending]:
+    """Lease up to `limit` due messages to `owner`, at most one per chat (its earliest).
+
+    Another sender does not take a leased message until `claimed_until` has passed, so any
+    number of processes deliver each message once; a crashed sender's lease simply runs out.
+    Each claim counts as an attempt. `due_by` (default `now`) leaves out messages that fell
+    due later, e.g. the ones retried in the current round.
+    """
+    marks = ",".join(f":c{n}" for n in range(len(channels)))
+    params: dict[str, object] = {f"c{n}": channel for n, channel in enumerate(channels)}
+    params.update(now=iso(now), due=iso(due_by or now), limit=limit)
+    rows = await tx.all(
+        f"SELECT o.* FROM outbox o WHERE o.status IN ('pending', 'sending') "
+        f"AND o.not_before <= :due AND o.channel IN ({marks}) AND {_FREE} AND {_HEAD} "
+        f"ORDER BY COALESCE(o.due_at, o.not_before), o.id LIMIT :limit",
+        params,
+    )
+    if not rows:
+        return []
+    ids = [row["id"] for row in rows]
+    await tx.execute(
+        f"UPDATE outbox SET status = 'sending', claimed_by = ?, claimed_until = ?, "
+        f"attempts = attempts + 1 WHERE id IN ({','.join('?' for _ in ids)})",
+        (owner, iso(now + lease), *ids),
+    )
+    claimed = []
+    for row in rows:
+        message = Pending(**_message(row).model_dump(), parts_sent=row["parts_sent"])
+        message.attempts += 1
+        message.status = "sending"
+        claimed.append(message)
+    return claimed
+
+
+async def still_wanted(tx: Tx, message_id: int, owner: str) -> bool:
+    """Right before sending: the message still exists (not forgotten) and is still ours."""
+    value = await tx.scalar(
+        "SELECT 1 FROM outbox WHERE id = ? AND status = 'sending' AND claimed_by = ?",
+        (message_id, owner),
+    )
+    return value is not None
+
+
+async def release(tx: Tx, owner: str) -> int:
+    """Hand back the messages `owner` claimed but did not try (stopping): not an attempt."""
+    return await tx.rowcount(
+        "UPDATE outbox SET status = 'pending', claimed_by = NULL, claimed_until = NULL, "
+        "attempts = MAX(0, attempts - 1) WHERE status = 'sending' AND claimed_by = ?",
+        (owner,),
+    )
+
+
 async def due(
     tx: Tx,
     now: datetime,
@@ -25,7 +99,7 @@ async def due(
     limit: int,
     skip: Iterable[int] = (),
 ) -> list[Pending]:
-    """Messages due now (oldest first), leaving out the ids in `skip` (already in hand)."""
+    """Messages due now (oldest first), leaving out the ids in `skip`. Read only."""
     marks = ",".join("?" for _ in channels)
     skipped = tuple(skip)
     skip_sql = f"AND id NOT IN ({','.join('?' for _ in skipped)})" if skipped else ""
@@ -35,6 +109,29 @@ async def due(
         (iso(now), *channels, *skipped, limit),
     )
     return [Pending(**_message(row).model_dump(), parts_sent=row["parts_sent"]) for row in rows]
+
+
+class Summary(BaseModel):
+    """The outbox at a glance, for `doctor` and operator alerts."""
+
+    due: int = 0
+    retrying: int = 0
+    failed: int = 0
+    oldest_due: datetime | None = None
+
+
+async def summary(tx: Tx, now: datetime) -> Summary:
+    row = await tx.one(
+        "SELECT SUM(status IN ('pending', 'sending') AND not_before <= :now), "
+        "SUM(status IN ('pending', 'sending') AND attempts > 0), SUM(status = 'failed'), "
+        "MIN(CASE WHEN status IN ('pending', 'sending') AND not_before <= :now "
+        "THEN COALESCE(due_at, not_before) END) FROM outbox",
+        {"now": iso(now)},
+    )
+    if row is None:
+        return Summary()
+    return Summary(due=row[0] or 0, retrying=row[1] or 0, failed=row[2] or 0,
+                   oldest_due=parse(row[3]))  # fmt: skip
 
 
 async def record_parts(tx: Tx, message_id: int, parts_sent: int) -> None:
@@ -48,7 +145,7 @@ async def retry_unpenalised(tx: Tx, message_id: int, at: datetime, error: str) -
     """Try again at `at` without counting this attempt (the platform asked us to slow down)."""
     await tx.execute(
         "UPDATE outbox SET status = 'pending', not_before = ?, last_error = ?, "
-        "attempts = MAX(0, attempts - 1) WHERE id = ?",
+        "attempts = MAX(0, attempts - 1), claimed_by = NULL, claimed_until = NULL WHERE id = ?",
         (iso(at), error[:500], message_id),
     )
 
@@ -56,8 +153,9 @@ async def retry_unpenalised(tx: Tx, message_id: int, at: datetime, error: str) -
 async def fail_address(tx: Tx, channel: str, address: str, error: str) -> int:
     """Give up on every undelivered message to an address; return how many."""
     return await tx.rowcount(
-        "UPDATE outbox SET status = 'failed', last_error = ?, payload = ? "
-        "WHERE channel = ? AND address = ? AND status IN ('pending', 'sending')",
+        "UPDATE outbox SET status = 'failed', last_error = ?, payload = ?, claimed_by = NULL, "
+        "claimed_until = NULL WHERE channel = ? AND address = ? "
+        "AND status IN ('pending', 'sending')",
         (error[:500], GONE, channel, address),
     )
 

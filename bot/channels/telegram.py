@@ -7,17 +7,12 @@ import contextlib
 import logging
 import signal
 from collections.abc import Callable
-from datetime import datetime
-from typing import Any
+from datetime import datetime, timedelta
 
 from telegram import (
-    BotCommand,
     BotCommandScopeChat,
     BotCommandScopeDefault,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
     InputFile,
-    KeyboardButton,
     Message,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
@@ -36,110 +31,29 @@ from telegram.ext import (
 
 from bot import staff_files
 from bot.app import Wiring, open_database, wire
+from bot.channels.telegram_format import (
+    bot_descriptions,
+    command_menu,
+    keyboard,
+    telegram_language_code,
+    turn_from_update,
+)
+from bot.channels.telegram_inbound import ChatOrderedProcessor
 from bot.channels.telegram_limits import BULK, FloodLimiter, PTBRateLimiter, retry_seconds
 from bot.channels.telegram_voice import VoiceNotes, send_voice, with_voice_bytes
+from bot.ops import Ops
 from bot.outbox_sender import DeliveryError
 from bot.settings import Settings
-from handlers.features import REGISTRY
+from handlers.context import dump_replies
 from handlers.types import Reply, Turn
 from i18n import LANGUAGES, translator
+from storage import outbox, updates
 from storage.clock import utcnow
 from storage.db import Database
 
 log = logging.getLogger(__name__)
 
 CAPTION_LIMIT = 1024
-ATTACHMENT_KINDS = (
-    "voice",
-    "audio",
-    "photo",
-    "video",
-    "video_note",
-    "sticker",
-    "document",
-    "animation",
-    "location",
-    "contact",
-    "poll",
-    "dice",
-)
-
-
-def telegram_language_code(locale: str) -> str:
-    """Our locale → the ISO 639-1 code Telegram uses for command menus."""
-    return locale.split("_")[0]
-
-
-Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
-
-
-def keyboard(reply: Reply) -> Markup | None:
-    """Inline buttons; else the one reply-keyboard button that shares a location (Bot API
-    KeyboardButton.request_location), or taking that keyboard away again."""
-    if not reply.buttons:
-        if reply.request_location:
-            button = KeyboardButton(reply.request_location, request_location=True)
-            return ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True)
-        return ReplyKeyboardRemove() if reply.remove_keyboard else None
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(b.label, url=b.url, style=b.style)
-                if b.url
-                else InlineKeyboardButton(b.label, callback_data=b.data, style=b.style)
-                for b in row
-            ]
-            for row in reply.buttons
-        ]
-    )
-
-
-def turn_from_update(update: Update) -> Turn | None:
-    user = update.effective_user
-    chat = update.effective_chat
-    if chat is None or chat.type != "private":
-        return None
-    common: dict[str, Any] = {
-        "channel": "telegram",
-        "address": str(chat.id),
-        "language_hint": user.language_code if user else None,
-        "name_hint": user.first_name if user else None,
-    }
-    if update.callback_query is not None:
-        source = update.callback_query.message
-        shown = (source.text or source.caption) if isinstance(source, Message) else None
-        return Turn(payload=update.callback_query.data or "", source_text=shown, **common)
-    message = update.effective_message
-    if message is None:
-        return None
-    if message.text is not None:
-        return Turn(text=message.text, **common)
-    if message.location is not None:  # the point is passed on to find a postcode, never kept
-        point = (message.location.latitude, message.location.longitude)
-        return Turn(attachment="location", location=point, **common)
-    kind = next((k for k in ATTACHMENT_KINDS if getattr(message, k, None)), "other")
-    return Turn(text=message.caption, attachment=kind, **common)
-
-
-def command_menu(locale: str, role: str | None = None) -> list[BotCommand]:
-    """The commands in `locale`: those for everyone, and those of `role` when given."""
-    t = translator(locale)
-    return [
-        BotCommand(command.name, t._(command.description)[:256])
-        for command in REGISTRY.commands.values()
-        if command.description and (command.roles is None or role in command.roles)
-    ]
-
-
-def bot_descriptions(locale: str) -> tuple[str, str]:
-    """What the empty chat shows before /start (≤ 512) and the profile line (≤ 120)."""
-    t = translator(locale)
-    description = t._(
-        "👋 Meedoen helps you take part in Flanders: find activities near you, log your "
-        "hours, and get your proof. Press Start to begin."
-    )
-    short = t._("🤝 Take part in Flanders: activities near you and your hours.")
-    return description[:512], short[:120]
 
 
 class TelegramChannel:
@@ -151,6 +65,7 @@ class TelegramChannel:
         db: Database | None = None,
         clock: Callable[[], datetime] = utcnow,
         limiter: FloodLimiter | None = None,
+        concurrency: int = 16,
     ) -> None:
         assert settings.telegram_bot_token is not None
         self.settings = settings
@@ -165,6 +80,9 @@ class TelegramChannel:
             # A second connection lets the last getUpdates at shutdown (which acknowledges the
             # fetched updates) run while the cancelled long poll is still being torn down.
             .get_updates_connection_pool_size(2)
+            # Different chats at once, each chat in order (see telegram_inbound).
+            .concurrent_updates(ChatOrderedProcessor(concurrency))
+            .connection_pool_size(max(8, concurrency * 2))
         )
         if settings.telegram_file_url:
             builder = builder.base_file_url(settings.telegram_file_url)
@@ -178,6 +96,8 @@ class TelegramChannel:
         self.voice_notes = VoiceNotes()
         self._chat_menus: dict[int, tuple[str, str | None]] = {}  # chat → (locale, role) set
         self._sender_task: asyncio.Task[None] | None = None
+        self._ops_task: asyncio.Task[None] | None = None
+        self.ops: Ops | None = None
 
     # --- lifecycle ------------------------------------------------------------------------
     async def start(self) -> None:
@@ -188,6 +108,8 @@ class TelegramChannel:
             self.db, self.settings, bot_username=self.application.bot.username, clock=self.clock
         )
         self.wiring.sender.deliverers["telegram"] = self.deliver
+        async with self.db.transaction() as tx:  # Telegram keeps updates for 24 hours
+            await updates.forget_before(tx, self.clock() - timedelta(days=2))
         await self.set_commands()
         await self.application.start()
         assert self.application.updater is not None
@@ -195,6 +117,9 @@ class TelegramChannel:
             poll_interval=0.0, timeout=10, allowed_updates=["message", "callback_query"]
         )
         self._sender_task = asyncio.create_task(self.wiring.sender.run_forever())
+        self.ops = Ops(self.settings, self.db, self.wiring.sender, clock=self.clock,
+                       send_telegram=self.application.bot.send_message)  # fmt: skip
+        self._ops_task = asyncio.create_task(self.ops.run_forever())
 
     def wake_sender(self) -> None:
         """Something was queued (e.g. by a scheduler tick): deliver it now."""
@@ -203,10 +128,11 @@ class TelegramChannel:
 
     async def stop(self) -> None:
         await self.voice_notes.close()
-        if self._sender_task is not None:
-            self._sender_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._sender_task
+        for task in (self._ops_task, self._sender_task):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         if self.application.updater is not None and self.application.updater.running:
             await self.application.updater.stop()
         if self.application.running:
@@ -272,18 +198,55 @@ class TelegramChannel:
     # --- incoming -------------------------------------------------------------------------
     async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
-        if query is not None:
-            await query.answer()  # always, so the button stops spinning
-        turn = turn_from_update(update)
-        if turn is None or self.wiring is None:
-            return
-        turn = await with_voice_bytes(turn, update.effective_message)
-        replies = await self._staff_document(update, turn)
-        if not replies:
-            replies = await self.wiring.router.handle(turn)
-        await self.fit_chat_menu(int(turn.address))  # before the answer: the menu fits it
-        source = query.message if query is not None and isinstance(query.message, Message) else None
-        await self.send(int(turn.address), replies, source=source)
+        # Answered alongside the turn, so the button stops spinning; if that call fails, the
+        # press is handled all the same.
+        answered = asyncio.create_task(query.answer()) if query is not None else None
+        try:
+            turn = turn_from_update(update)
+            if turn is None or self.wiring is None:
+                return
+            turn = await with_voice_bytes(turn, update.effective_message)
+            replies = await self._staff_document(update, turn)
+            if not replies:
+                replies = await self.wiring.router.handle(turn)
+            await self.fit_chat_menu(int(turn.address))  # before the answer: the menu fits it
+            source = (
+                query.message if query is not None and isinstance(query.message, Message) else None
+            )
+            await self.answer(int(turn.address), replies, source, update.update_id)
+        finally:
+            if answered is not None:
+                try:
+                    await answered
+                except TelegramError as exc:
+                    log.info("answerCallbackQuery failed (press handled anyway): %s", exc)
+
+    async def answer(
+        self, chat_id: int, replies: list[Reply], source: Message | None, update_id: int
+    ) -> None:
+        """Send a turn's answer; what cannot be sent now (network, 429) goes to the outbox."""
+        for done, reply in enumerate(replies):
+            try:
+                await self.send(chat_id, [reply], source=source)
+            except (NetworkError, RetryAfter) as exc:  # TimedOut is a NetworkError
+                log.warning("answer to update %s queued: %s", update_id, exc)
+                await self._queue_answer(chat_id, replies[done:], update_id)
+                return
+
+    async def _queue_answer(self, chat_id: int, replies: list[Reply], update_id: int) -> None:
+        assert self.db is not None
+        rest = [reply.model_copy(update={"edit": False}) for reply in replies]
+        async with self.db.transaction() as tx:
+            person_id = await tx.scalar(
+                "SELECT person_id FROM identities WHERE channel = 'telegram' AND address = ?",
+                (str(chat_id),),
+            )
+            await outbox.enqueue(
+                tx, key=f"answer:telegram:{update_id}", person_id=person_id,
+                channel="telegram", address=str(chat_id), purpose="answer",
+                payload=dump_replies(rest), now=self.clock(),
+            )  # fmt: skip
+        self.wake_sender()
 
     async def _staff_document(self, update: Update, turn: Turn) -> list[Reply] | None:
         """A document from staff is an offers file (`bot.staff_files`); None for anyone else."""
@@ -314,7 +277,7 @@ class TelegramChannel:
     async def _locale_of(self, address: str) -> str:
         if self.db is None:
             return self.settings.default_locale
-        async with self.db.transaction() as tx:
+        async with self.db.read() as tx:
             value = await tx.scalar(
                 "SELECT p.locale FROM people p JOIN identities i ON i.person_id = p.id "
                 "WHERE i.channel = 'telegram' AND i.address = ?",
@@ -396,9 +359,7 @@ class TelegramChannel:
                 f"429 retry after {seconds}", retry_after=seconds, delivered=delivered
             ) from exc
         except Forbidden as exc:
-            raise DeliveryError(
-                f"forbidden: {exc}", unreachable=True, delivered=delivered
-            ) from exc
+            raise DeliveryError(f"forbidden: {exc}", unreachable=True, delivered=delivered) from exc
         except BadRequest as exc:
             gone = "chat not found" in str(exc).lower()
             raise DeliveryError(

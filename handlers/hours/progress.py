@@ -6,6 +6,7 @@ the e-mail channel and the scheduler can confirm hours too.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import datetime
 
@@ -156,6 +157,15 @@ def progress_picture(t: Translator, result: Totals, config: Config) -> Attachmen
 
 async def progress_replies(ctx: Context) -> list[Reply]:
     result = await totals(ctx.tx, ctx.person.id)
+    picture = Attachment(filename="progress.png", content=b"", mime="image/png")
+    slices = slices_of(result, ctx.config.self_declared_counts)
+    target, rtl = ctx.config.target_hours, ctx.t.rtl
+
+    async def render() -> None:
+        # ~30 ms of CPU: after the commit and in a thread, so no other turn waits for it.
+        picture.content = await asyncio.to_thread(render_progress, slices, target, rtl=rtl)
+
+    ctx.after_commit.append(render)
     buttons = [
         [
             Button(label=ctx._("⏱️ Log hours"), data="m:log"),
@@ -168,7 +178,7 @@ async def progress_replies(ctx: Context) -> list[Reply]:
     return [
         Reply(
             text=progress_caption(ctx.t, result, ctx.config),
-            image=progress_picture(ctx.t, result, ctx.config),
+            image=picture,
             buttons=buttons,
         )
     ]

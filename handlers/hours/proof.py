@@ -103,7 +103,21 @@ def _proof_entry(entry: HourEntry, buddy: str | None) -> ProofEntry:
 async def build_proof(
     tx: Tx, config: Config, now: datetime, person: Person, name: str
 ) -> tuple[bytes, Proof]:
-    """Issue a proof for `person` under `name`: store its code and snapshot, render the PDF."""
+    """Issue a proof for `person` under `name` and render its PDF (for the CLI)."""
+    document, proof = await issue_proof(tx, config, now, person, name)
+    return await render_proof(document), proof
+
+
+async def render_proof(document: ProofDocument) -> bytes:
+    # Seconds of pure CPU for a long list of hours: in a thread, so the bot keeps answering,
+    # and after the commit, so nobody waits for the write lock meanwhile.
+    return await asyncio.to_thread(render_proof_pdf, document)
+
+
+async def issue_proof(
+    tx: Tx, config: Config, now: datetime, person: Person, name: str
+) -> tuple[ProofDocument, Proof]:
+    """Store a proof's code and snapshot; return what to render (after the commit)."""
     code = new_code()
     while await get_proof(tx, code) is not None:  # pragma: no cover - 2^40 codes
         code = new_code()
@@ -126,8 +140,7 @@ async def build_proof(
         verify_mail=config.mail_from if "@" in config.mail_from else None,
         verify_bot=config.bot_username,
     )
-    # Seconds of pure CPU for a long list of hours: in a thread, so the bot keeps answering.
-    return await asyncio.to_thread(render_proof_pdf, document), proof
+    return document, proof
 
 
 class Verdict(StrEnum):
@@ -203,11 +216,16 @@ async def name_answer(ctx: Context, given: Input) -> list[Reply]:
         text = ctx._("✏️ Please type your full name, for example: Amal Haddad.")
         return [Reply(text=text), *await ctx.reprompt()]
     ctx.finish()
-    pdf, proof = await build_proof(ctx.tx, ctx.config, ctx.now, ctx.person, name)
+    content, proof = await issue_proof(ctx.tx, ctx.config, ctx.now, ctx.person, name)
     text = ctx._("📄 Your proof for your counsellor. Code: {code}", code=proof.code)
     document = Attachment(
-        filename=f"bewijs-van-deelname-{ctx.today:%Y%m%d}.pdf", content=pdf, mime="application/pdf"
+        filename=f"bewijs-van-deelname-{ctx.today:%Y%m%d}.pdf", content=b"", mime="application/pdf"
     )
+
+    async def render() -> None:
+        document.content = await render_proof(content)
+
+    ctx.after_commit.append(render)
     return [Reply(text=text, document=document)]
 
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from handlers.context import Config
 from handlers.offers.card_view import map_url
 from handlers.offers.search import top_suggestions
-from handlers.reminders.ticks import Build, Round, in_quiet_hours
+from handlers.reminders.rules import Build, Round, in_quiet_hours
 from handlers.ticks import Tick
 from handlers.types import Button, Reply
 from handlers.vocab import KINDS

@@ -773,8 +773,8 @@ class FakeTelegram:
 
     # -- lifecycle ----------------------------------------------------------------------------
 
-    async def start(self) -> FakeTelegram:
-        """Start serving on a free port of 127.0.0.1."""
+    async def start(self, port: int = 0) -> FakeTelegram:
+        """Start serving on 127.0.0.1, on a free port or on `port` (coming back after stop())."""
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
         app.router.add_route("*", "/file/bot{token}/{path:.+}", self._handle_file)
@@ -786,7 +786,7 @@ class FakeTelegram:
             shutdown_timeout=1.0,
         )
         await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
+        site = web.TCPSite(runner, "127.0.0.1", port)
         await site.start()
         self._runner = runner
         self.port = runner.addresses[0][1]

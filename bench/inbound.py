@@ -1,0 +1,175 @@
+"""Inbound benchmark: the real Telegram channel (PTB Application) against a local fake Bot API.
+
+2,000 onboarded newcomers send a mix of /menu, /offers (offer cards), /log (the first tap of
+logging) and /progress at 50, 100 and 200 updates/s offered. For each rate it prints the
+achieved answers/s and p50/p95/p99 from "update available" to "answer received", and the CPU
+per turn; in the same run the same figures for a no-op PTB handler that answers "ok". Both with
+Telegram's 30 messages/s limit enforced by the fake and with it lifted. `--profile` prints
+where a Meedoen turn spends its time (cProfile, top functions by own time).
+
+The fake runs in the same process, so the CPU figures include its share (the same for both).
+Figures only; nothing is asserted.
+
+    .venv/bin/python bench/inbound.py [--seconds 10] [--profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import io
+import logging
+import pstats
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from telegram import Update
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
+
+from bench.contention import seed
+from bot.channels.telegram import TelegramChannel
+from bot.settings import load_settings
+from storage.db import Database
+from tests.fakes.telegram_api import FakeTelegram
+
+TOKEN = "123456:BENCH-inbound"
+PEOPLE = 2_000
+MIX = ("/menu", "/offers", "/log", "/progress")
+SEND_METHODS = ("sendmessage", "sendphoto", "senddocument", "editmessagetext")
+
+
+class Probe:
+    """Stamps the first answer to each chat after an update was made available."""
+
+    def __init__(self, fake: FakeTelegram) -> None:
+        self.fake = fake
+        self.waiting: dict[int, float] = {}
+        self.latencies: list[float] = []
+        for method in SEND_METHODS:
+            self._wrap(method)
+
+    def _wrap(self, method: str) -> None:
+        real = self.fake._handlers[method]
+
+        async def stamped(name: str, params: Any, files: Any) -> Any:
+            result = await real(name, params, files)
+            began = self.waiting.pop(int(params.get("chat_id", 0)), None)
+            if began is not None:
+                self.latencies.append(time.perf_counter() - began)
+            return result
+
+        self.fake._handlers[method] = stamped
+
+    async def offer(self, rate: int, seconds: float, first_chat: int) -> tuple[int, float]:
+        """Make `rate` updates/s available for `seconds`; return (answered, elapsed)."""
+        self.latencies = []
+        total = int(rate * seconds)
+        began = time.perf_counter()
+        for n in range(total):
+            chat = first_chat + n % PEOPLE
+            self.waiting[chat] = time.perf_counter()
+            await self.fake.user(chat).send(MIX[n % len(MIX)])
+            delay = began + (n + 1) / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+        deadline = time.perf_counter() + 60
+        while self.waiting and time.perf_counter() < deadline:
+            await asyncio.sleep(0.01)
+        return len(self.latencies), time.perf_counter() - began
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))] * 1000 if ordered else 0
+
+
+async def measure(name: str, probe: Probe, rates: tuple[int, ...], seconds: float,
+                  first_chat: int) -> None:  # fmt: skip
+    for rate in rates:
+        cpu = time.process_time()
+        answered, elapsed = await probe.offer(rate, seconds, first_chat)
+        cpu = time.process_time() - cpu
+        lat = probe.latencies
+        print(f"  {name:<8} {rate:>4}/s offered: {answered / elapsed:6.1f}/s answered "
+              f"({answered}/{int(rate * seconds)})  p50 {percentile(lat, .5):6.0f} ms  "
+              f"p95 {percentile(lat, .95):6.0f} ms  p99 {percentile(lat, .99):6.0f} ms  "
+              f"CPU/turn {cpu / max(1, answered) * 1000:5.1f} ms")  # fmt: skip
+
+
+async def noop_app(fake: FakeTelegram) -> Application:
+    async def ok(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.effective_chat is not None
+        await update.get_bot().send_message(update.effective_chat.id, "ok")
+
+    app = ApplicationBuilder().token(TOKEN).base_url(fake.base_url).build()
+    app.add_handler(MessageHandler(filters.ALL, ok))
+    return app
+
+
+async def running(app: Application, body: Callable[[], Awaitable[None]]) -> None:
+    async with app:
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        try:
+            await body()
+        finally:
+            await app.updater.stop()
+            await app.stop()
+
+
+async def main(seconds: float, profile: bool) -> None:
+    logging.basicConfig(level=logging.CRITICAL)
+    rates = (20, 50, 100, 200)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = await Database(Path(tmp) / "inbound.sqlite3").open()
+        await seed(db, PEOPLE)  # people 1..2000, Telegram chats 100001..102000
+        fake = await FakeTelegram().start()
+        probe = Probe(fake)
+        settings = load_settings(
+            telegram_bot_token=TOKEN, telegram_api_url=fake.base_url, database_path=db.path,
+            demo_data=False, _env_file=None,
+        )  # fmt: skip
+        for limit in (None, 30):
+            fake.rate_limit(limit)
+            print(f"Telegram's 30/s limit {'enforced' if limit else 'lifted'}:")
+            channel = TelegramChannel(settings, db)
+            if limit is None:  # lifted: our own limiter must not hold answers back either
+                channel.limiter.overall = 10_000
+            await channel.start()
+            try:
+                await measure("Meedoen", probe, rates, seconds, 100_001)
+            finally:
+                await channel.stop()
+            await running(await noop_app(fake),
+                          lambda: measure("no-op", probe, rates, seconds, 100_001))  # fmt: skip
+        if profile:
+            fake.rate_limit(None)
+            channel = TelegramChannel(settings, db)
+            channel.limiter.overall = 10_000
+            await channel.start()
+            profiler = cProfile.Profile()
+            profiler.enable()
+            await probe.offer(50, seconds, 100_001)
+            profiler.disable()
+            await channel.stop()
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(25)
+            print(out.getvalue())
+        await fake.stop()
+        await db.close()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--profile", action="store_true")
+    options = parser.parse_args()
+    asyncio.run(main(options.seconds, options.profile))

@@ -1,0 +1,118 @@
+"""Telegram in our terms: an update as a `Turn`, a `Reply`'s buttons as a keyboard, the
+command menu and the bot's descriptions in a language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+
+from handlers.features import REGISTRY
+from handlers.types import Reply, Turn
+from i18n import translator
+
+ATTACHMENT_KINDS = (
+    "voice",
+    "audio",
+    "photo",
+    "video",
+    "video_note",
+    "sticker",
+    "document",
+    "animation",
+    "location",
+    "contact",
+    "poll",
+    "dice",
+)
+
+
+def telegram_language_code(locale: str) -> str:
+    """Our locale → the ISO 639-1 code Telegram uses for command menus."""
+    return locale.split("_")[0]
+
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+
+
+def keyboard(reply: Reply) -> Markup | None:
+    """Inline buttons; else the one reply-keyboard button that shares a location (Bot API
+    KeyboardButton.request_location), or taking that keyboard away again."""
+    if not reply.buttons:
+        if reply.request_location:
+            button = KeyboardButton(reply.request_location, request_location=True)
+            return ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True)
+        return ReplyKeyboardRemove() if reply.remove_keyboard else None
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(b.label, url=b.url, style=b.style)
+                if b.url
+                else InlineKeyboardButton(b.label, callback_data=b.data, style=b.style)
+                for b in row
+            ]
+            for row in reply.buttons
+        ]
+    )
+
+
+def turn_from_update(update: Update) -> Turn | None:
+    user = update.effective_user
+    chat = update.effective_chat
+    if chat is None or chat.type != "private":
+        return None
+    common: dict[str, Any] = {
+        "channel": "telegram",
+        "address": str(chat.id),
+        "language_hint": user.language_code if user else None,
+        "name_hint": user.first_name if user else None,
+    }
+    if update.callback_query is not None:
+        source = update.callback_query.message
+        shown = (source.text or source.caption) if isinstance(source, Message) else None
+        return Turn(
+            payload=update.callback_query.data or "",
+            source_text=shown,
+            update_id=update.update_id,
+            **common,
+        )
+    message = update.effective_message
+    if message is None:
+        return None
+    if message.text is not None:
+        return Turn(text=message.text, update_id=update.update_id, **common)
+    if message.location is not None:  # the point is passed on to find a postcode, never kept
+        point = (message.location.latitude, message.location.longitude)
+        return Turn(attachment="location", location=point, update_id=update.update_id, **common)
+    kind = next((k for k in ATTACHMENT_KINDS if getattr(message, k, None)), "other")
+    return Turn(text=message.caption, attachment=kind, update_id=update.update_id, **common)
+
+
+def command_menu(locale: str, role: str | None = None) -> list[BotCommand]:
+    """The commands in `locale`: those for everyone, and those of `role` when given."""
+    t = translator(locale)
+    return [
+        BotCommand(command.name, t._(command.description)[:256])
+        for command in REGISTRY.commands.values()
+        if command.description and (command.roles is None or role in command.roles)
+    ]
+
+
+def bot_descriptions(locale: str) -> tuple[str, str]:
+    """What the empty chat shows before /start (≤ 512) and the profile line (≤ 120)."""
+    t = translator(locale)
+    description = t._(
+        "👋 Meedoen helps you take part in Flanders: find activities near you, log your "
+        "hours, and get your proof. Press Start to begin."
+    )
+    short = t._("🤝 Take part in Flanders: activities near you and your hours.")
+    return description[:512], short[:120]

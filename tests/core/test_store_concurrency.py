@@ -1,0 +1,143 @@
+"""The store's concurrency rules (docs/architecture.md, "The store and concurrency").
+
+A cancelled transaction leaves the connection usable; reads do not wait for a writer; CPU-heavy
+work (a proof PDF) runs after the commit; a batched tick lets a turn in between its parts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+import pytest
+
+import handlers.hours.proof as proof_module
+from handlers.context import Config
+from handlers.router import Router
+from handlers.ticks import Batched, Tick, run_tick
+from storage.db import Database, Tx
+from tests.conftest import Clock
+from tests.hours.test_proof_flow import _proof, _scene
+
+
+async def test_a_transaction_cancelled_while_it_waits_to_begin_leaves_the_store_usable(
+    db: Database, tmp_path: object
+) -> None:
+    other = await Database(db.path).open()  # another process holds the write lock
+    holding = asyncio.Event()
+    release = asyncio.Event()
+
+    async def hold() -> None:
+        async with other.transaction() as tx:
+            await tx.execute("INSERT INTO forgotten_counts (day, role, count) VALUES ('d', 'r', 1)")
+            holding.set()
+            await release.wait()
+
+    holder = asyncio.create_task(hold())
+    await holding.wait()
+
+    async def write() -> None:
+        async with db.transaction() as tx:  # waits on the busy timeout inside BEGIN
+            await tx.execute("INSERT INTO forgotten_counts (day, role, count) VALUES ('x', 'r', 1)")
+
+    waiting = asyncio.create_task(write())
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    waiting.cancel()
+    release.set()
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    await holder
+    async with db.transaction() as tx:  # the next turn works: no transaction left open
+        await tx.execute("INSERT INTO forgotten_counts (day, role, count) VALUES ('y', 'r', 1)")
+    assert not db.conn.in_transaction
+    async with db.read() as tx:
+        days = [row[0] for row in await tx.all("SELECT day FROM forgotten_counts ORDER BY day")]
+    assert days == ["d", "y"]
+    await other.close()
+
+
+async def test_a_transaction_cancelled_inside_rolls_back_and_the_next_one_works(
+    db: Database,
+) -> None:
+    started = asyncio.Event()
+
+    async def slow() -> None:
+        async with db.transaction() as tx:
+            await tx.execute("INSERT INTO forgotten_counts (day, role, count) VALUES ('a', 'r', 1)")
+            started.set()
+            await asyncio.Event().wait()  # never: cancelled here
+
+    task = asyncio.create_task(slow())
+    await started.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    async with db.transaction() as tx:
+        assert await tx.scalar("SELECT COUNT(*) FROM forgotten_counts") == 0
+
+
+async def test_a_read_does_not_wait_for_an_open_write(db: Database) -> None:
+    inside = asyncio.Event()
+    finish = asyncio.Event()
+
+    async def long_write() -> None:
+        async with db.transaction() as tx:
+            await tx.execute("INSERT INTO forgotten_counts (day, role, count) VALUES ('w', 'r', 1)")
+            inside.set()
+            await finish.wait()
+
+    writer = asyncio.create_task(long_write())
+    await inside.wait()
+    async with db.read() as tx:  # would deadlock here if reads took the write lock
+        assert await tx.scalar("SELECT COUNT(*) FROM forgotten_counts") == 0  # the last commit
+    finish.set()
+    await writer
+    async with db.read() as tx:
+        assert await tx.scalar("SELECT COUNT(*) FROM forgotten_counts") == 1
+
+
+async def test_the_proof_pdf_is_rendered_after_the_commit(
+    db: Database, router: Router, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _buddy, newcomer = await _scene(router)
+    real = proof_module.render_proof_pdf
+    lock_held: list[bool] = []
+
+    def render(document: object) -> bytes:
+        lock_held.append(db._lock.locked())
+        return real(document)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(proof_module, "render_proof_pdf", render)
+    pdf, _code = await _proof(newcomer)
+    assert lock_held == [False]  # nobody waited for the write lock while it rendered
+    assert pdf.startswith(b"%PDF")
+
+
+async def test_a_batched_tick_lets_a_turn_in_between_its_parts(db: Database, clock: Clock) -> None:
+    order: list[str] = []
+    turn_done = asyncio.Event()
+
+    async def work(_tx: Tx, _config: Config, _now: datetime) -> list[int]:
+        return list(range(6))
+
+    async def part(tx: Tx, _config: Config, _now: datetime, items: object) -> int:
+        order.append(f"part {list(items)}")  # type: ignore[call-overload]
+        if len(order) == 1:
+            asyncio.get_running_loop().call_soon(turn.set)
+        return len(items)  # type: ignore[arg-type]
+
+    turn = asyncio.Event()
+
+    async def a_turn() -> None:
+        await turn.wait()
+        async with db.transaction() as tx:
+            await tx.scalar("SELECT 1")
+        order.append("turn")
+        turn_done.set()
+
+    waiting = asyncio.create_task(a_turn())
+    tick = Tick("test-batched", {"hour": "9"}, Batched(work, part, size=2))
+    assert await run_tick(db, tick, Config(), clock()) == 6
+    await waiting
+    assert order.index("turn") < len(order) - 1  # the turn ran before the last part

@@ -1,0 +1,82 @@
+"""Incoming updates over the fake Bot API (tests/fakes/telegram_api.py, after the Bot API
+documentation): chats at once, each in order; a failed answerCallbackQuery keeps the press; an
+answer that cannot be sent goes to the outbox; an update delivered again is skipped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from handlers.types import Reply, Turn
+from tests.e2e import E2E, say, telegram  # noqa: F401
+
+
+async def test_a_slow_chat_does_not_hold_up_another_and_each_chat_stays_in_order(
+    telegram: E2E,  # noqa: F811
+) -> None:
+    amal, jan = telegram.user(6101), telegram.user(6102, "Jan", "nl")
+    assert telegram.channel.wiring is not None
+    router = telegram.channel.wiring.router
+    real = router.handle
+    amal_may_go = asyncio.Event()
+    handled: list[str] = []
+
+    async def handle(turn: Turn) -> list[Reply]:
+        if turn.address == "6101" and turn.text == "/help":
+            await amal_may_go.wait()  # Amal's first turn is slow
+        handled.append(f"{turn.address} {turn.text}")
+        return await real(turn)
+
+    router.handle = handle  # type: ignore[method-assign]
+    await amal.send("/help")
+    await amal.send("/menu")
+    await say(jan, "/help")  # answered while Amal's turn still runs
+    assert handled == ["6102 /help"]
+    amal_may_go.set()
+    await amal.wait_messages(2)
+    assert handled == ["6102 /help", "6101 /help", "6101 /menu"]  # Amal's in order
+
+
+async def test_a_press_is_handled_when_answering_the_callback_fails(
+    telegram: E2E,  # noqa: F811
+) -> None:
+    amal = telegram.user(6201)
+    await say(amal, "/start")
+    telegram.fake.fail_next("answerCallbackQuery", 400, description="Bad Request: query is too old")
+    query_id = await amal.tap(amal.last.buttons[0][0]["callback_data"])  # type: ignore[union-attr]
+    [answer] = await amal.wait_messages(1)
+    assert answer.body  # the press went through: the next step is shown
+    # Telegram stops the spinner by itself after a while; the fake needs to be told.
+    telegram.fake.callback_queries[query_id].answer = {"expired": True}
+
+
+async def test_an_answer_that_cannot_be_sent_now_arrives_through_the_outbox(
+    telegram: E2E,  # noqa: F811
+) -> None:
+    amal = telegram.user(6301)
+    telegram.fake.fail_next("sendMessage", 502)  # Bad Gateway: Telegram is having trouble
+    await amal.send("/start")
+    [answer] = await amal.wait_messages(1)  # sent again by the outbox sender
+    assert "language" in answer.body.lower() or answer.buttons
+    assert await telegram.drain_outbox() == 0  # waits for the round that sent it
+    async with telegram.db.read() as tx:
+        row = await tx.one("SELECT purpose, status FROM outbox WHERE address = '6301'")
+    assert tuple(row) == ("answer", "sent")
+
+
+async def test_an_update_delivered_again_after_a_crash_is_skipped(
+    telegram: E2E,  # noqa: F811
+) -> None:
+    amal = telegram.user(6401)
+    update_id = telegram.fake._next_update_id
+    sent = await amal.send("/start")
+    await amal.wait_messages(1)
+    await telegram.restart()
+    # Telegram had not seen the offset that acknowledges it: it delivers the update again.
+    telegram.fake._updates.insert(0, {"update_id": update_id, "message": sent})
+    await amal.send("/help")
+    [answer] = await amal.wait_messages(1)
+    assert "/menu" in answer.body or "help" in answer.body.lower()  # the answer to /help
+    assert len(amal.messages) == 2  # /start was not answered twice
+    async with telegram.db.read() as tx:
+        assert await tx.scalar("SELECT COUNT(*) FROM handled_updates") == 2
