@@ -186,6 +186,8 @@ class Database:
             async with self.transaction() as tx:
                 yield tx
             return
+        if self._conn is None:
+            raise RuntimeError("database is not open")
         conn = await self._readers.get()
         try:
             await _to_the_end(conn.execute("BEGIN"))
