@@ -186,12 +186,14 @@ class Database:
             async with self.transaction() as tx:
                 yield tx
             return
+        if self._conn is None:
+            raise RuntimeError("database is not open")
         conn = await self._readers.get()
         try:
-            await _to_the_end(conn.execute("BEGIN"))
             try:
+                await _to_the_end(conn.execute("BEGIN"))
                 yield Tx(conn)
-            finally:
+            finally:  # also after a cancelled BEGIN, which may have begun all the same
                 await _to_the_end(_rollback(conn))
         finally:
             self._readers.put_nowait(conn)
