@@ -117,18 +117,7 @@ def test_imports_point_down() -> None:
     assert wrong == []
 
 
-# Being split right now (issue 8); strict: each entry fails once its module is small.
-OVERSIZED = {
-}
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True)) if n in OVERSIZED else n
-        for n in sorted(_modules())
-    ],
-)
+@pytest.mark.parametrize("name", sorted(_modules()))
 def test_module_is_small(name: str) -> None:
     lines = len(_modules()[name].read_text().splitlines())
     assert lines <= MAX_LINES, f"{name} has {lines} lines; split it by job"
