@@ -1,4 +1,6 @@
-"""`python -m bot proof verify CODE` and `python -m bot proof export --person ID [--out FILE]`."""
+"""`python -m bot proof verify CODE` and `python -m bot proof export --person ID [--out FILE]`.
+
+For staff, so in Dutch like the rest of the staff command line (option names stay English)."""
 
 from __future__ import annotations
 
@@ -17,40 +19,40 @@ from storage.people import get_person
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    proof = subparsers.add_parser("proof", help="verify or export a proof of participation")
+    proof = subparsers.add_parser("proof", help="een bewijs van deelname controleren of maken")
     commands = proof.add_subparsers(dest="proof_command", metavar="ACTION", required=True)
-    verify = commands.add_parser("verify", help="check a proof's verification code")
-    verify.add_argument("code", help="the code printed on the proof, e.g. MDN-7K4Q-2XPA")
+    verify = commands.add_parser("verify", help="de controlecode van een bewijs nakijken")
+    verify.add_argument("code", help="de code op het bewijs, bv. MDN-7K4Q-2XPA")
     verify.set_defaults(func=run_verify)
-    export = commands.add_parser("export", help="write a proof PDF for a person (staff)")
-    export.add_argument("--person", type=int, required=True, help="the person's id")
-    export.add_argument("--name", help="the name on the proof (default: the name they gave)")
-    export.add_argument("--out", type=Path, help="the PDF file to write")
+    export = commands.add_parser("export", help="een bewijs (PDF) maken voor een persoon")
+    export.add_argument("--person", type=int, required=True, help="het nummer (id) van de persoon")
+    export.add_argument("--name", help="de naam op het bewijs (standaard: de eigen naam)")
+    export.add_argument("--out", type=Path, help="het PDF-bestand om te schrijven")
     export.set_defaults(func=run_export)
 
 
 def _h(minutes: int | None) -> str:
-    return f"{hours_of(minutes or 0)} h"
+    return f"{str(hours_of(minutes or 0)).replace('.', ',')} u"
 
 
 async def verify(settings: Settings, code: str) -> tuple[int, str]:
     async with Database(settings.database_path) as db, db.transaction() as tx:
         result = await verify_proof(tx, code)
     if result.verdict is Verdict.UNKNOWN or result.proof is None:
-        return 1, f"UNKNOWN: no proof with code {result.code} (never issued, or deleted)."
+        return 1, f"ONBEKEND: geen bewijs met code {result.code} (nooit gemaakt, of gewist)."
     proof = result.proof
     issued = proof.created_at.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M")
     summary = (
-        f"{proof.code} for {proof.person_name!r} (person {proof.person_id}), issued {issued}: "
-        f"{_h(proof.confirmed_minutes)} confirmed, {_h(proof.self_declared_minutes)} "
-        f"self-declared, {proof.entry_count} entries"
+        f"{proof.code} voor {proof.person_name!r} (persoon {proof.person_id}), gemaakt op "
+        f"{issued}: {_h(proof.confirmed_minutes)} bevestigd, {_h(proof.self_declared_minutes)} "
+        f"zelf genoteerd, {proof.entry_count} registraties"
     )
     if result.verdict is Verdict.VALID:
-        return 0, f"VALID: {summary}."
+        return 0, f"GELDIG: {summary}."
     return 1, (
-        f"CHANGED: {summary}; the store now has {_h(result.confirmed_minutes_now)} confirmed, "
-        f"{_h(result.self_declared_minutes_now)} self-declared, {result.entry_count_now} "
-        "entries for that proof. Do not accept this proof."
+        f"GEWIJZIGD: {summary}; nu staan er {_h(result.confirmed_minutes_now)} bevestigd, "
+        f"{_h(result.self_declared_minutes_now)} zelf genoteerd en {result.entry_count_now} "
+        "registraties voor dat bewijs. Aanvaard dit bewijs niet."
     )
 
 
@@ -61,14 +63,14 @@ async def export(
     async with Database(settings.database_path) as db, db.transaction() as tx:
         person = await get_person(tx, person_id)
         if person is None:
-            return 1, f"no person with id {person_id}"
+            return 1, f"geen persoon met nummer {person_id}"
         if person.role != "newcomer":
-            return 1, f"person {person_id} is a {person.role or 'person without a role'}"
+            return 1, f"persoon {person_id} is geen nieuwkomer ({person.role or 'geen rol'})"
         shown = (name or person.display_name or f"#{person_id}").strip()[:80]
         pdf, proof = await build_proof(tx, handler_config(settings), now, person, shown)
     path = out or Path(f"bewijs-van-deelname-{person_id}-{now:%Y%m%d}.pdf")
     path.write_bytes(pdf)
-    return 0, f"wrote {path} ({len(pdf)} bytes), verification code {proof.code}"
+    return 0, f"{path} geschreven ({len(pdf)} bytes), controlecode {proof.code}"
 
 
 def run_verify(args: argparse.Namespace, settings: Settings) -> int:

@@ -23,10 +23,12 @@ async def run_console(settings: Settings) -> None:
         console = Console(wiring.router)
         wiring.sender.deliverers["console"] = console.deliver
         sender_task = asyncio.create_task(wiring.sender.run_forever())
-        ops_task = asyncio.create_task(Ops(settings, db, wiring.sender).run_forever())
+        ops = Ops(settings, db, wiring.sender)
+        ops_task = asyncio.create_task(ops.run_forever())
         mail_task = start_mail_watcher(
-            settings, db, wiring.router.config, wake=wiring.sender.wake
-        )
+            settings, db, wiring.router.config, wake=wiring.sender.wake,
+            health=lambda ok: ops.report("imap", ok),
+        )  # fmt: skip
         try:
             async with scheduler_for(db, settings, wiring.sender.wake):
                 await console.run()
@@ -47,6 +49,7 @@ async def run_telegram(settings: Settings) -> None:
         mail_task = start_mail_watcher(
             settings, db, handler_config(settings),
             wake=lambda: channel.wiring.sender.wake() if channel.wiring else None,
+            health=lambda ok: channel.ops.report("imap", ok) if channel.ops else None,
         )  # fmt: skip
         try:
             async with scheduler_for(db, settings, lambda: channel.wake_sender()):

@@ -71,9 +71,25 @@ class Batched:
         return queued
 
 
+@dataclass(frozen=True)
+class OwnTransactions:
+    """A tick that opens its own short transactions: it reads, renders with none open, then
+    queues (the weekly digest). Called like a plain tick, it runs `in_one` in the transaction
+    it is given."""
+
+    run: Callable[[Database, Config, datetime], Awaitable[int]]
+    in_one: Callable[[Tx, Config, datetime], Awaitable[int]]
+
+    async def __call__(self, tx: Tx, config: Config, now: datetime) -> int:
+        return await self.in_one(tx, config, now)
+
+
 async def run_tick(db: Database, tick: Tick, config: Config, now: datetime) -> int:
-    """Run a tick: in parts when it is `Batched`, else in one transaction."""
+    """Run a tick: in parts when it is `Batched`, in its own transactions when it says so,
+    else in one transaction."""
     if isinstance(tick.run, Batched):
         return await tick.run.in_batches(db, config, now)
+    if isinstance(tick.run, OwnTransactions):
+        return await tick.run.run(db, config, now)
     async with db.transaction() as tx:
         return await tick.run(tx, config, now)

@@ -226,10 +226,11 @@ def start_mail_watcher(
     *,
     wake: Callable[[], None] | None = None,
     clock: Callable[[], datetime] = utcnow,
+    health: Callable[[bool], None] | None = None,
 ) -> asyncio.Task[None] | None:
     """Watch the IMAP mailbox in the background when IMAP_HOST is set; None otherwise."""
     if not settings.imap_host:
         return None
     channel = EmailChannel(settings, db, config, clock=clock, on_commit=wake)
-    watcher = ImapWatcher(settings, channel.receive)
+    watcher = ImapWatcher(settings, channel.receive, health=health)
     return asyncio.create_task(watcher.run_forever(), name="imap-watcher")

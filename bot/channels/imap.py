@@ -28,8 +28,10 @@ class ImapWatcher:
         idle_seconds: float = 25 * 60.0,
         use_idle: bool = True,
         retry_seconds: float = 2.0,
+        health: Callable[[bool], None] | None = None,
     ) -> None:
         self.settings = settings
+        self.health = health  # told after each try: ok or not (operator alerts)
         self.on_mail = on_mail
         self.poll_seconds = poll_seconds
         self.retry_seconds = retry_seconds
@@ -139,11 +141,13 @@ class ImapWatcher:
                     await self.connect()
                 await self.fetch_new()
                 failures = 0
+                self._tell(True)
                 await self.wait_for_news()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
                 failures += 1
+                self._tell(False)
                 log.warning("IMAP watcher: %s: %s", type(exc).__name__, exc)
                 await self.close()
                 with contextlib.suppress(TimeoutError):
@@ -153,6 +157,10 @@ class ImapWatcher:
 
     def stop(self) -> None:
         self._stop.set()
+
+    def _tell(self, ok: bool) -> None:
+        if self.health is not None:
+            self.health(ok)
 
 
 def _literal(lines: list[bytes | bytearray]) -> bytes | None:

@@ -16,7 +16,7 @@ from handlers.staff.digest_render import DIGEST_LOCALE, digest_replies
 from handlers.staff.figures import Figures, collect, network_figures
 from handlers.staff.mail_replies import digest_address, digest_token, how_to
 from handlers.staff.weeks import Week, last_complete_week, named_week, parse_week, week_of
-from handlers.ticks import Tick
+from handlers.ticks import OwnTransactions, Tick
 from handlers.types import Reply
 from i18n import translator
 from storage import outbox
@@ -138,6 +138,16 @@ async def weekly_digest_tick(tx: Tx, config: Config, now: datetime) -> int:
     return sum(run.recipients for run in runs)
 
 
+async def weekly_digests(db: Database, config: Config, now: datetime) -> int:
+    """The Monday tick as the scheduler runs it: no rendering while the write lock is held."""
+    runs = await send_weekly_digests(db, config, now=now)
+    return sum(run.recipients for run in runs)
+
+
 TICKS = [
-    Tick("weekly-digest", {"day_of_week": "mon", "hour": "8", "minute": "0"}, weekly_digest_tick)
+    Tick(
+        "weekly-digest",
+        {"day_of_week": "mon", "hour": "8", "minute": "0"},
+        OwnTransactions(weekly_digests, weekly_digest_tick),
+    )
 ]

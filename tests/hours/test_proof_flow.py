@@ -133,18 +133,18 @@ async def test_proof_is_for_newcomers(router: Router) -> None:
     assert "This is for newcomers" in buddy.text
 
 
-async def test_cli_verify_messages(router: Router, db: Database, tmp_path: Path) -> None:
+async def test_cli_verify_messages_in_dutch(router: Router, db: Database, tmp_path: Path) -> None:
     _, newcomer = await _scene(router)
     _, code = await _proof(newcomer)
     settings = load_settings(database_path=db.path, _env_file=None)
     status, message = await verify(settings, code)
-    assert status == 0 and message.startswith("VALID") and "4.5 h confirmed" in message
+    assert status == 0 and message.startswith("GELDIG") and "4,5 u bevestigd" in message
     async with db.transaction() as tx:
         await tx.execute("UPDATE hour_entries SET minutes = 30 WHERE id = 1")
     status, message = await verify(settings, code)
-    assert status == 1 and message.startswith("CHANGED") and "Do not accept" in message
+    assert status == 1 and message.startswith("GEWIJZIGD") and "Aanvaard dit bewijs niet" in message
     status, message = await verify(settings, "MDN-AAAA-AAAA")
-    assert status == 1 and message.startswith("UNKNOWN")
+    assert status == 1 and message.startswith("ONBEKEND")
 
 
 def test_cli_export_and_verify(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -175,8 +175,8 @@ def test_cli_export_and_verify(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     code = printed.rsplit(" ", 1)[-1].strip()
     assert "Amal" in _text(out.read_bytes()) and code in _text(out.read_bytes())
     assert cli_main(["proof", "verify", code]) == 0
-    assert "VALID" in capsys.readouterr().out
+    assert "GELDIG" in capsys.readouterr().out
     assert cli_main(["proof", "verify", "MDN-AAAA-AAAA"]) == 1
-    assert "UNKNOWN" in capsys.readouterr().err
+    assert "ONBEKEND" in capsys.readouterr().err
     assert cli_main(["proof", "export", "--person", "999"]) == 1
-    assert "no person" in capsys.readouterr().err
+    assert "geen persoon" in capsys.readouterr().err

@@ -117,3 +117,30 @@ async def test_a_wrong_password_is_a_clear_error(tmp_path: Path, imap: FakeImapS
     with pytest.raises(ConnectionError, match="login refused"):
         await watcher.connect()
     await watcher.close()
+
+
+async def test_the_watcher_tells_the_operators_whether_imap_works(
+    tmp_path: Path, imap: FakeImapServer
+) -> None:
+    """The operator alert 'IMAP has failed for 10 minutes' hears from the watcher itself."""
+    told: list[bool] = []
+    changed = asyncio.Event()
+
+    def health(ok: bool) -> None:
+        told.append(ok)
+        changed.set()
+
+    settings = mail_settings(tmp_path, imap=imap).model_copy(update={"imap_port": 1})
+    watcher = ImapWatcher(settings, Inbox(), health=health, retry_seconds=0.01)
+    task = asyncio.create_task(watcher.run_forever())
+    await asyncio.wait_for(changed.wait(), WAIT)  # nothing listens on port 1: refused
+    await _stop(watcher, task)
+    assert told[0] is False
+
+    told.clear()
+    changed.clear()
+    watcher = ImapWatcher(mail_settings(tmp_path, imap=imap), Inbox(), health=health)
+    task = asyncio.create_task(watcher.run_forever())
+    await asyncio.wait_for(changed.wait(), WAIT)
+    await _stop(watcher, task)
+    assert told[0] is True

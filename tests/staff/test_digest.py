@@ -466,6 +466,27 @@ async def test_the_monday_tick_queues_last_weeks_digests_once(seeded: Seeded) ->
     assert weeks == [{"week": WEEK}]
 
 
+async def test_the_scheduled_monday_tick_renders_with_no_transaction_open(
+    seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As the scheduler runs it: read, render the HTML/PNG/CSV with no write lock held, queue."""
+    import handlers.staff.digest as digest_module
+    from handlers.ticks import run_tick
+
+    locked_while_rendering: list[bool] = []
+    original = digest_module.digest_replies
+
+    def watching(figures: Any, config: Config) -> Any:
+        locked_while_rendering.append(seeded.db._lock.locked())
+        return original(figures, config)
+
+    monkeypatch.setattr(digest_module, "digest_replies", watching)
+    [tick] = digest_module.TICKS
+    assert await run_tick(seeded.db, tick, CONFIG, RUN_AT) == 2
+    assert await run_tick(seeded.db, tick, CONFIG, RUN_AT) == 0
+    assert locked_while_rendering and not any(locked_while_rendering)  # no write open
+
+
 async def test_disputes_stuck_mail_nudges_and_units_are_in_the_digest(seeded: Seeded) -> None:
     """The issue's complaints: the disputed entry listed nowhere, figures without unit, a
     provider mail unsent for days counted as no problem, a name that runs in Excel."""
