@@ -96,6 +96,7 @@ class Figures:
     newcomers: list[Newcomer] = field(default_factory=list)
     # Newcomers who asked for a buddy, each with their best `handlers.staff.matching.Match`es.
     buddy_matches: list[tuple[str, list[Any]]] = field(default_factory=list)
+    imports: list[Any] = field(default_factory=list)  # storage.offer_import.ImportRun, this week
 
 
 def ids_sql(ids: list[int]) -> str:

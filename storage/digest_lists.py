@@ -8,6 +8,7 @@ from typing import Any
 from storage.clock import iso, parse
 from storage.db import Tx
 from storage.digest import Figures, Week, ids_sql
+from storage.offer_import import import_runs
 
 WAITING_DAYS = 7
 STUCK_HOURS = 24  # a message not sent a day after it was queued is stuck
@@ -26,6 +27,7 @@ async def collect_lists(tx: Tx, week: Week, result: dict[int, Figures]) -> None:
     await _failed(tx, ids, week, result)
     await _stuck(tx, ids, week, result)
     await _nudged(tx, ids, week, result)
+    await _imports(tx, week, result)
     await _offers(tx, ids, week, result)
     await _unmet(tx, ids, week, result)
     await _weekly(tx, ids, week, result)
@@ -132,6 +134,13 @@ def _deliveries(rows: list[Any]) -> list[tuple[int, dict[str, Any]]]:
                       "error": error or "", "created_at": parse(created)})
         for network_id, name, channel, purpose, error, created in rows
     ]  # fmt: skip
+
+
+async def _imports(tx: Tx, week: Week, result: dict[int, Figures]) -> None:
+    """Offer imports and UiTdatabank syncs that finished in the week, per network."""
+    for run in await import_runs(tx, None, week.start):
+        if run.finished_at < week.end and run.network_id in result:
+            result[run.network_id].imports.append(run)
 
 
 async def _nudged(tx: Tx, ids: list[int], week: Week, result: dict[int, Figures]) -> None:

@@ -21,6 +21,7 @@ from i18n import Translator, translator
 from storage.clock import parse
 from storage.digest import Figures
 from storage.digest_lists import LIST_LIMIT, STUCK_HOURS, UNMET_WEEKS, WAITING_DAYS
+from storage.offer_import import ImportRun
 
 DIGEST_LOCALE = "nl"
 
@@ -86,6 +87,14 @@ def _section(title: str, lines: list[str], empty: str, total: int | None = None)
     return Reply(text="\n".join([f"<b>{title}</b>", *body]))
 
 
+def _import_line(t: Translator, run: ImportRun, config: Config) -> str:
+    """One import or sync: its figures, or that it failed and changed nothing."""
+    when = f"• {_e(run.source)} — {_day(t, run.finished_at, config)}: "
+    if run.outcome != "done":
+        return when + t._("❌ failed, nothing changed ({error})", error=(run.error or "")[:80])
+    return when + f"🆕 {run.new} · ✏️ {run.updated} · ⏹️ {run.deactivated} · 🚫 {len(run.rejected)}"
+
+
 def _activity(t: Translator, item: dict[str, object]) -> str:
     kind = str(item.get("kind") or "other")
     return _e(item.get("activity_label") or item.get("provider_name")
@@ -148,6 +157,8 @@ def _sections(figures: Figures, config: Config, t: Translator) -> list[Reply]:
                      _e(", ".join(p.reach) or "–"),
                      *([t._("🤝 buddy {name}", name=p.buddy)] if p.buddy else []),
                  ]) for p in figures.at_risk], nothing),
+        _section(t._("📥 Offer updates (🆕 new · ✏️ changed · ⏹️ ended · 🚫 refused)"),
+                 [_import_line(t, run, config) for run in figures.imports], nothing),
         _section(t._("👋 Nudged this week"),
                  [f"• {_e(name)} — {_day(t, when, config)}" for name, when in figures.nudged],
                  nothing),

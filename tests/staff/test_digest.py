@@ -526,3 +526,28 @@ async def test_disputes_stuck_mail_nudges_and_units_are_in_the_digest(seeded: Se
     [table] = [r.document for r in replies if r.document and r.document.mime == "text/csv"]
     rows = list(csv.reader(io.StringIO(table.content.decode("utf-8-sig")), delimiter=";"))
     assert ["'" + evil] == [row[1] for row in rows if "HYPERLINK" in row[1]]
+
+
+async def test_the_digest_shows_this_weeks_offer_imports(seeded: Seeded) -> None:
+    """Issue 10: each import or UiTdatabank sync leaves a report that the digest shows; a
+    failed sync is listed as such (it changed nothing). Other networks' runs stay out."""
+    from handlers.staff.digest_render import digest_replies
+    from storage.offer_import import save_import_run
+
+    westhoek = seeded.people["amal"].network_id
+    gent = seeded.people["gert"].network_id
+    async with seeded.db.transaction() as tx:
+        await save_import_run(tx, westhoek, "uitdatabank", at(25),
+                              counts={"new": 3, "updated": 2, "deactivated": 1},
+                              rejected=[("Concert", "members only")])  # fmt: skip
+        await save_import_run(tx, westhoek, "uitdatabank", at(26), outcome="failed",
+                              error="HTTP 500")  # fmt: skip
+        await save_import_run(tx, gent, "csv", at(26), counts={"new": 9})
+        await save_import_run(tx, westhoek, "csv", at(20), counts={"new": 7})  # last week
+    figures = await seeded.figures()
+    assert [(run.source, run.outcome) for run in figures.imports] == [
+        ("uitdatabank", "done"), ("uitdatabank", "failed")
+    ]
+    listed = "\n".join(r.text for r in digest_replies(figures, CONFIG))
+    assert "🆕 3 · ✏️ 2 · ⏹️ 1 · 🚫 1" in listed
+    assert "HTTP 500" in listed and "🆕 9" not in listed and "🆕 7" not in listed
