@@ -305,6 +305,22 @@ class OutboxSender:
                         wait = min(poll_seconds, (next_at - self.clock()).total_seconds())
                         wait = max(0.05, wait)
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), timeout=wait)
+                    # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a
+                    # cancellation that arrives as the wake-up is set, and stop() would hang.
+                    async with asyncio.timeout(wait):
+                        await self._wake.wait()
         finally:
             await self._release()
+
+
+async def cancel_and_wait(task: asyncio.Task[None]) -> None:
+    """Cancel a background loop and wait until it has ended.
+
+    A single `cancel()` can be lost when it lands while the loop is handing a worker's own
+    cancellation on (seen as a hang at shutdown, now and then); cancelling again until the
+    task is done makes stopping certain."""
+    while not task.done():
+        task.cancel()
+        await asyncio.wait({task}, timeout=1.0)
+    if not task.cancelled() and task.exception() is not None:
+        log.warning("background task %s ended with %r", task.get_name(), task.exception())

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 
 from bot.app import handler_config, open_database, wire
 from bot.channels.console import Console
 from bot.channels.email import start_mail_watcher
 from bot.ops import Ops
+from bot.outbox_sender import cancel_and_wait
 from bot.scheduler import scheduler_for
 from bot.settings import Settings
 
@@ -62,6 +62,4 @@ async def run_telegram(settings: Settings) -> None:
 
 async def _cancel(task: asyncio.Task[None] | None) -> None:
     if task is not None:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await cancel_and_wait(task)

@@ -127,7 +127,8 @@ class ImapWatcher:
         else:
             self.idle_used = False
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stop.wait(), timeout=self.poll_seconds)
+                async with asyncio.timeout(self.poll_seconds):  # not wait_for (see sender)
+                    await self._stop.wait()
             if self._lost.is_set():
                 raise ConnectionError("IMAP connection lost")
             if not self._stop.is_set():
@@ -152,7 +153,8 @@ class ImapWatcher:
                 await self.close()
                 with contextlib.suppress(TimeoutError):
                     wait = min(300.0, self.retry_seconds * 2 ** (failures - 1))
-                    await asyncio.wait_for(self._stop.wait(), timeout=wait)
+                    async with asyncio.timeout(wait):  # not wait_for (see the sender)
+                        await self._stop.wait()
         await self.close()
 
     def stop(self) -> None:

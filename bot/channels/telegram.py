@@ -42,7 +42,7 @@ from bot.channels.telegram_inbound import ChatOrderedProcessor
 from bot.channels.telegram_limits import BULK, FloodLimiter, PTBRateLimiter, retry_seconds
 from bot.channels.telegram_voice import VoiceNotes, send_voice, with_voice_bytes
 from bot.ops import Ops
-from bot.outbox_sender import DeliveryError
+from bot.outbox_sender import DeliveryError, cancel_and_wait
 from bot.settings import Settings
 from handlers.context import dump_replies
 from handlers.types import Reply, Turn
@@ -130,9 +130,7 @@ class TelegramChannel:
         await self.voice_notes.close()
         for task in (self._ops_task, self._sender_task):
             if task is not None:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+                await cancel_and_wait(task)
         if self.application.updater is not None and self.application.updater.running:
             await self.application.updater.stop()
         if self.application.running:
