@@ -41,14 +41,27 @@ from storage.people import get_person
 
 
 # --- the day before a session ----------------------------------------------------------------
-async def remind_sessions(tx: Tx, config: Config, now: datetime) -> int:
-    """The day before: every enrolled newcomer's sessions of tomorrow."""
+async def _sessions_work(tx: Tx, config: Config, now: datetime) -> list[Any]:
+    """Every enrolment with a schedule, and (last) the planned buddy meetings."""
+    today = now.astimezone(config.tz).date()
+    items: list[Any] = list(await store.enrolled_with_schedule(tx, today))
+    return [*items, _PLANNED]
+
+
+_PLANNED = "planned meetings"  # the work item that reminds tomorrow's planned buddy meetings
+
+
+async def _sessions_part(tx: Tx, config: Config, now: datetime, items: Sequence[Any]) -> int:
+    """The day before: each enrolled newcomer's sessions of tomorrow."""
     round_ = await Round.open(tx, config, now)
     tz = config.tz
     tomorrow = round_.local_today + timedelta(days=1)
     start_of_tomorrow = datetime.combine(tomorrow, time(0), tzinfo=tz)
     wait_until = not_before(now, tz)
-    for enrolled in await store.enrolled_with_schedule(tx, round_.local_today):
+    for enrolled in items:
+        if enrolled == _PLANNED:
+            await remind_planned_meetings(round_, tomorrow)
+            continue
         sessions = next_sessions(enrolled.offer, start_of_tomorrow - timedelta(seconds=1), tz, 5)
         for start, end in sessions:
             if start.date() != tomorrow or start <= wait_until:
@@ -59,8 +72,10 @@ async def remind_sessions(tx: Tx, config: Config, now: datetime) -> int:
             same_day = wait_until.astimezone(tz).date() == tomorrow
             build = session_reminder(enrolled.offer, start, end, same_day)
             await round_.send(enrolled.person_id, "session", key, build)
-    await remind_planned_meetings(round_, tomorrow)
     return round_.queued
+
+
+remind_sessions = Batched(_sessions_work, _sessions_part)
 
 
 # --- the day before a planned buddy meeting --------------------------------------------------
@@ -189,12 +204,16 @@ remind_quiet = Batched(_quiet_work, _quiet_part, size=20)
 
 
 # --- confirmations waiting -------------------------------------------------------------------
-async def remind_confirmers(tx: Tx, config: Config, now: datetime) -> int:
+async def _confirm_work(tx: Tx, config: Config, now: datetime) -> list[Any]:
+    """Each confirmer with the entries that wait 3 days."""
+    return list((await store.waiting_confirmations(tx, now - CONFIRM_AFTER)).items())
+
+
+async def _confirm_part(tx: Tx, config: Config, now: datetime, items: Sequence[Any]) -> int:
     """One message per confirmer with the entries that wait 3 days (each entry once)."""
     round_ = await Round.open(tx, config, now)
     day = round_.local_today.isoformat()
-    waiting = await store.waiting_confirmations(tx, now - CONFIRM_AFTER)
-    for confirmer_id, entry_ids in waiting.items():
+    for confirmer_id, entry_ids in items:
         if not round_.allows(confirmer_id, "confirm"):
             continue
         fresh = [i for i in entry_ids if not await store.logged(tx, f"reminder:confirm:e{i}")]
@@ -214,6 +233,9 @@ async def remind_confirmers(tx: Tx, config: Config, now: datetime) -> int:
                     tx, f"reminder:confirm:e{entry.id}", confirmer_id, "confirm-entry", now
                 )  # fmt: skip
     return round_.queued
+
+
+remind_confirmers = Batched(_confirm_work, _confirm_part)
 
 
 TICKS = [

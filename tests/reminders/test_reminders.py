@@ -18,6 +18,7 @@ from handlers.reminders.ticks import (
     remind_quiet,
     remind_sessions,
 )
+from handlers.ticks import Batched
 from handlers.types import Reply
 from storage.clock import iso
 from storage.db import Database, dumps
@@ -36,6 +37,9 @@ def local(year: int, month: int, day: int, hour: int, minute: int = 0) -> dateti
 
 
 async def tick(db: Database, clock: Clock, fn: Any) -> int:
+    """Run a tick as the scheduler does: a batched one in its short transactions."""
+    if isinstance(fn, Batched):
+        return int(await fn.in_batches(db, CONFIG, clock()))
     async with db.transaction() as tx:
         return int(await fn(tx, CONFIG, clock()))
 
