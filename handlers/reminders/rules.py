@@ -21,10 +21,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from handlers.context import Config, notify_person
+from handlers.context import Config, after_quiet_hours, notify_person
 from handlers.hours.progress import celebrate, counted_minutes
 from handlers.registry import N_
 from handlers.types import Reply
@@ -32,8 +32,6 @@ from i18n import Translator
 from storage import reminders as store
 from storage.db import Tx
 
-QUIET_FROM = time(21, 0)
-QUIET_UNTIL = time(8, 0)
 QUIET_DAYS = 14  # no hours (newcomer) or no meeting (buddy) for this long: a nudge
 NUDGE_EVERY = timedelta(days=7)
 CONFIRM_AFTER = timedelta(days=3)
@@ -60,12 +58,9 @@ Build = Callable[[Translator], list[Reply]]
 
 # --- the rules every reminder follows --------------------------------------------------------
 def not_before(now: datetime, tz: ZoneInfo) -> datetime:
-    """`now`, or 08:00 local when `now` is in the quiet hours (21:00–08:00)."""
-    local = now.astimezone(tz)
-    if QUIET_UNTIL <= local.time() < QUIET_FROM:
-        return now
-    day = local.date() if local.time() < QUIET_UNTIL else local.date() + timedelta(days=1)
-    return datetime.combine(day, QUIET_UNTIL, tzinfo=tz).astimezone(UTC)
+    """`now`, or 08:00 local when `now` is in the quiet hours: the one rule of
+    `handlers.context.after_quiet_hours`, shared with every other notification."""
+    return after_quiet_hours(now, tz).astimezone(UTC)
 
 
 def in_quiet_hours(now: datetime, tz: ZoneInfo) -> bool:
