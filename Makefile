@@ -9,10 +9,10 @@ TYPED := bot handlers storage i18n
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Every install takes exactly the versions (and hashes) in requirements.lock, pip and
+# Every install takes exactly the versions (and hashes) in requirements.txt, pip and
 # setuptools included; the project itself is installed without touching the network again.
-$(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+$(VENV)/.installed: requirements.txt pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(BIN)/python -m pip check
 	touch $@
@@ -37,7 +37,7 @@ typecheck: $(VENV)/.installed
 lock: | $(BIN)/python
 	$(BIN)/python -m pip install --quiet 'uv==0.13.9'
 	$(BIN)/uv pip compile pyproject.toml build-requirements.in --extra test \
-		--generate-hashes --universal --python-version 3.11 $(UPGRADE) -o requirements.lock
+		--generate-hashes --universal --python-version 3.11 $(UPGRADE) -o requirements.txt
 
 # Translators: refresh the template and merge new messages into every catalog.
 i18n: $(VENV)/.installed
