@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from urllib.parse import quote, urlencode
 
 from handlers.hours.rules import check_minutes, parse_duration
+from handlers.mail_envelope import MailEnvelope
 from handlers.staff.nudges import send_nudge
 from handlers.staff.settle import outcome_line, settle
 from handlers.types import Reply
@@ -71,10 +71,8 @@ def parse_lines(text: str) -> list[StaffLine]:
 
 
 def digest_address(email: str, token: str) -> str:
-    """The outbox address of a digest mail with its reply token: the `mailto:` form that
-    `handlers.mail_commands.MailEnvelope.parse` reads (imported there, not here: that module
-    imports every feature, this one among them)."""
-    return f"mailto:{quote(email, safe='@+')}?{urlencode([('token', token)], quote_via=quote)}"
+    """The outbox address of a digest mail with its reply token."""
+    return MailEnvelope(to=email, token=token).address()
 
 
 def how_to(t: Translator) -> str:
