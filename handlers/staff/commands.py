@@ -24,10 +24,6 @@ feature = Feature("handlers.staff.commands")
 MAX_WEEKS_BACK = 104
 
 
-async def _account(ctx: Context) -> StaffAccount | None:
-    return await staff_for_person(ctx.tx, ctx.person.id)
-
-
 def _week_buttons(ctx: Context, week: Week) -> list[list[Button]]:
     before = _week_of(week.monday - timedelta(days=7), ctx.config)
     row = [Button(label=ctx._("◀️ Week {n}", n=before.number), data=f"dg:{before.label}")]
@@ -65,7 +61,7 @@ def _allowed_week(ctx: Context, text: str) -> Week | None:
 @feature.command("digest", N_("Figures of your network"), needs_onboarding=False,
                   roles={"staff"})  # fmt: skip
 async def digest_command(ctx: Context, args: str) -> list[Reply]:
-    account = await _account(ctx)
+    account = await staff_for_person(ctx.tx, ctx.person.id)
     if account is None:
         return [Reply(text=ctx._("🚫 This is not available for you."))]
     ctx.finish()
@@ -87,7 +83,7 @@ async def digest_command(ctx: Context, args: str) -> list[Reply]:
 
 @feature.action("dg", needs_onboarding=False)
 async def digest_week_action(ctx: Context, args: list[str]) -> list[Reply]:
-    account = await _account(ctx)
+    account = await staff_for_person(ctx.tx, ctx.person.id)
     week = _allowed_week(ctx, args[0]) if len(args) == 1 and len(args[0]) <= 10 else None
     if account is None or week is None:
         return await stale_button(ctx)

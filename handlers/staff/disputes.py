@@ -23,10 +23,6 @@ feature = Feature("handlers.staff.disputes")
 SHOWN = 10
 
 
-async def _account(ctx: Context) -> StaffAccount | None:
-    return await staff_for_person(ctx.tx, ctx.person.id)
-
-
 def _not_for_you(ctx: Context) -> list[Reply]:
     return [Reply(text=ctx._("🚫 This is not available for you."))]
 
@@ -63,7 +59,7 @@ def dispute_buttons(ctx: Context, entry: HourEntry) -> list[list[Button]]:
 @feature.command("disputes", N_("⚖️ Settle disputed hours"), needs_onboarding=False,
                  roles={"staff"})  # fmt: skip
 async def disputes_command(ctx: Context, _args: str) -> list[Reply]:
-    account = await _account(ctx)
+    account = await staff_for_person(ctx.tx, ctx.person.id)
     if account is None:
         return _not_for_you(ctx)
     ctx.finish()
@@ -100,7 +96,7 @@ class SettleDraft(Draft):
 
 @feature.action("sd", needs_onboarding=False)
 async def dispute_action(ctx: Context, args: list[str]) -> list[Reply]:
-    account = await _account(ctx)
+    account = await staff_for_person(ctx.tx, ctx.person.id)
     entry_id = int_arg(args[1]) if len(args) == 2 and args[0] in ("a", "r", "c") else None
     if account is None or entry_id is None:
         return await stale_button(ctx)
@@ -119,7 +115,7 @@ async def _hours_prompt(ctx: Context) -> list[Reply]:
 
 @feature.step("sdc", _hours_prompt, reads_text=True)
 async def hours_answer(ctx: Context, given: Input) -> list[Reply]:
-    account = await _account(ctx)
+    account = await staff_for_person(ctx.tx, ctx.person.id)
     entry_id = ctx.draft(SettleDraft).entry or 0
     if account is None or (given.pressed and given.args == ("x",)):
         ctx.finish()

@@ -28,14 +28,10 @@ SHOWN = 15
 SUGGESTIONS = 2
 
 
-async def _account(ctx: Context) -> StaffAccount | None:
-    return await staff_for_person(ctx.tx, ctx.person.id)
-
-
 @feature.command("atrisk", N_("⚠️ Quiet newcomers: send a nudge"), needs_onboarding=False,
                  roles={"staff"})  # fmt: skip
 async def at_risk_command(ctx: Context, _args: str) -> list[Reply]:
-    account = await _account(ctx)
+    account = await staff_for_person(ctx.tx, ctx.person.id)
     if account is None:
         return [Reply(text=ctx._("🚫 This is not available for you."))]
     ctx.finish()
@@ -120,7 +116,7 @@ async def send_nudge(
 
 @feature.action("nu", needs_onboarding=False)
 async def nudge_action(ctx: Context, args: list[str]) -> list[Reply]:
-    account = await _account(ctx)
+    account = await staff_for_person(ctx.tx, ctx.person.id)
     person_id = int_arg(args[0]) if len(args) == 1 else None
     if account is None or person_id is None:
         return await stale_button(ctx)
