@@ -55,16 +55,18 @@ class Router:
                     person = await create_person(tx, turn.channel, turn.address, guess, now)
                 locale = person.locale
                 state = await load_state(tx, person.id)
+                loaded = state.model_copy(deep=True)
                 ctx = Context(tx, person, state, self.config, now, turn, REGISTRY)
                 replies = way_on(ctx, await dispatch(ctx))
                 if not ctx.forgotten and turn.channel == "telegram":
                     chosen = chosen_in_turn(ctx.state.step, replies)
                     replies = await with_voice(tx, person.id, ctx.person.locale, replies, chosen)
                 if not ctx.forgotten:
-                    await save_state(tx, person.id, ctx.state, now)
+                    if ctx.state != loaded:
+                        await save_state(tx, person.id, ctx.state, now)
                     if ctx.person.consented:
                         await update_person(tx, person.id, last_seen_at=now)
-            if self.on_commit is not None:
+            if self.on_commit is not None and tx.queued:
                 self.on_commit()
             for work in ctx.after_commit:
                 await work()

@@ -57,6 +57,7 @@ async def enqueue(
         (key, person_id, channel, address, purpose, payload, iso(not_before or now),
          iso(not_before or now), iso(now)),
     )
+    tx.queued = tx.queued or inserted == 1
     return inserted == 1
 
 

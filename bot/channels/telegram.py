@@ -32,6 +32,7 @@ from telegram.ext import (
 from bot import staff_files
 from bot.app import Wiring, open_database, wire
 from bot.channels.telegram_format import (
+    Markup,
     bot_descriptions,
     command_menu,
     keyboard,
@@ -40,16 +41,18 @@ from bot.channels.telegram_format import (
 )
 from bot.channels.telegram_inbound import ChatOrderedProcessor
 from bot.channels.telegram_limits import BULK, FloodLimiter, PTBRateLimiter, retry_seconds
+from bot.channels.telegram_photos import UploadedPhotos
 from bot.channels.telegram_voice import VoiceNotes, send_voice, with_voice_bytes
 from bot.ops import Ops
 from bot.outbox_sender import DeliveryError, cancel_and_wait
 from bot.settings import Settings
 from handlers.context import dump_replies
-from handlers.types import Reply, Turn
+from handlers.types import Attachment, Reply, Turn
 from i18n import LANGUAGES, translator
 from storage import outbox, updates
 from storage.clock import utcnow
 from storage.db import Database
+from storage.people import chat_menu, set_chat_menu
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +97,7 @@ class TelegramChannel:
         self.application.add_error_handler(self._on_error)
         self.wiring: Wiring | None = None
         self.voice_notes = VoiceNotes()
-        self._chat_menus: dict[int, tuple[str, str | None]] = {}  # chat → (locale, role) set
+        self.photos = UploadedPhotos()
         self._sender_task: asyncio.Task[None] | None = None
         self._ops_task: asyncio.Task[None] | None = None
         self.ops: Ops | None = None
@@ -170,28 +173,26 @@ class TelegramChannel:
 
     async def fit_chat_menu(self, chat_id: int) -> None:
         """This chat's command menu in the language chosen in Meedoen, with only the commands
-        the person's role can use (BotCommandScopeChat); set again when either changes."""
+        the person's role can use (BotCommandScopeChat); set again when either changes. What
+        was set is stored, so a restart does not set every chat's menu again."""
         if self.db is None:
             return
-        async with self.db.transaction() as tx:
-            row = await tx.one(
-                "SELECT p.locale, p.role FROM people p JOIN identities i ON i.person_id = p.id "
-                "WHERE i.channel = 'telegram' AND i.address = ?",
-                (str(chat_id),),
-            )
-        fit = (row[0], row[1]) if row else None
-        if fit is None:  # forgotten (or never known): back to the menu of the app's language
-            if self._chat_menus.pop(chat_id, None) is not None:
-                with contextlib.suppress(TelegramError):
-                    await self.application.bot.delete_my_commands(BotCommandScopeChat(chat_id))
-            return
-        if self._chat_menus.get(chat_id) == fit:
-            return
+        address = str(chat_id)
+        async with self.db.read() as tx:
+            fit = await chat_menu(tx, "telegram", address)
         with contextlib.suppress(TelegramError):
+            if fit is None:  # forgotten in this turn: back to the menu of the app's language
+                await self.application.bot.delete_my_commands(BotCommandScopeChat(chat_id))
+                return
+            wanted, was_set = fit
+            if wanted == was_set:
+                return
+            locale, _, role = wanted.partition(":")
             await self.application.bot.set_my_commands(
-                command_menu(*fit), scope=BotCommandScopeChat(chat_id)
+                command_menu(locale, role or None), scope=BotCommandScopeChat(chat_id)
             )
-            self._chat_menus[chat_id] = fit
+            async with self.db.transaction() as tx:
+                await set_chat_menu(tx, "telegram", address, wanted)
 
     # --- incoming -------------------------------------------------------------------------
     async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -321,9 +322,10 @@ class TelegramChannel:
                     log.info("edit failed, sending instead: %s", exc)
             attachment = reply.image or reply.document
             caption = reply.text if len(reply.text) <= CAPTION_LIMIT else None
-            if attachment is not None:
-                send_file = bot.send_photo if reply.image is not None else bot.send_document
-                await send_file(
+            if reply.image is not None:
+                await self._send_photo(chat_id, reply.image, caption, markup, limits)
+            elif attachment is not None:
+                await bot.send_document(
                     chat_id,
                     InputFile(attachment.content, filename=attachment.filename),
                     caption=caption,
@@ -339,6 +341,36 @@ class TelegramChannel:
                     reply_markup=markup,
                     rate_limit_args=limits,
                 )
+
+    async def _send_photo(
+        self,
+        chat_id: int,
+        image: Attachment,
+        caption: str | None,
+        markup: Markup | None,
+        limits: dict[str, bool] | None,
+    ) -> None:
+        """By file_id when Telegram has the picture already; else uploaded and remembered."""
+        bot = self.application.bot
+        known = self.photos.file_id(image.content)
+        if known is not None:
+            try:
+                await bot.send_photo(chat_id, known, caption=caption, parse_mode=ParseMode.HTML,
+                                     reply_markup=None if caption is None else markup,
+                                     rate_limit_args=limits)  # fmt: skip
+                return
+            except BadRequest as exc:  # the file_id is no longer valid: upload once more
+                log.info("photo file_id refused, uploading: %s", exc)
+                self.photos.forget(image.content)
+        sent = await bot.send_photo(
+            chat_id,
+            InputFile(image.content, filename=image.filename),
+            caption=caption,
+            parse_mode=ParseMode.HTML,
+            reply_markup=None if caption is None else markup,
+            rate_limit_args=limits,
+        )
+        self.photos.remember(image.content, sent)
 
     async def deliver(self, address: str, replies: list[Reply]) -> None:
         """Outbox delivery: translate Telegram's answers into retry decisions.
