@@ -88,6 +88,31 @@ class Probe:
         return len(self.latencies), time.perf_counter() - began
 
 
+KINDS = ("buddy", "language", "sport", "culture", "volunteering", "music")
+STATUSES = ("confirmed", "confirmed", "pending", "self_declared")
+
+
+async def seed_hours(db: Database) -> None:
+    """Everyone a different history (0 to ~40 hours of several kinds, some still pending or
+    self-noted), so progress pictures differ as they do in life; and the menus set, as
+    onboarding through the bot does."""
+    rows = []
+    for pid in range(1, PEOPLE + 1):
+        for n in range(pid % 13):
+            kind, status = KINDS[(pid + n) % len(KINDS)], STATUSES[(pid * 7 + n) % 4]
+            minutes = 30 + 30 * ((pid * 3 + n * 5) % 8)
+            rows.append((pid, kind, f"2026-11-{1 + n:02d}", minutes, status))
+    async with db.transaction() as tx:
+        await tx.executemany(
+            "INSERT INTO hour_entries (person_id, source, kind, day, minutes, status, "
+            "created_at, updated_at) VALUES (?, 'other', ?, ?, ?, ?, '2026-11-20T10:00:00Z', "
+            "'2026-11-20T10:00:00Z')",
+            rows,
+        )
+        await tx.execute("UPDATE identities SET menu = (SELECT p.locale || ':' || p.role "
+                         "FROM people p WHERE p.id = identities.person_id)")  # fmt: skip
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))] * 1000 if ordered else 0
@@ -135,13 +160,10 @@ async def running(app: Application, body: Callable[[], Awaitable[None]]) -> None
 
 async def main(seconds: float, profile: bool) -> None:
     logging.basicConfig(level=logging.CRITICAL)
-    rates = (20, 50, 100, 200)
     with tempfile.TemporaryDirectory() as tmp:
         db = await Database(Path(tmp) / "inbound.sqlite3").open()
         await seed(db, PEOPLE)  # people 1..2000, Telegram chats 100001..102000
-        async with db.transaction() as tx:  # onboarded through the bot: their menus were set
-            await tx.execute("UPDATE identities SET menu = (SELECT p.locale || ':' || p.role "
-                             "FROM people p WHERE p.id = identities.person_id)")  # fmt: skip
+        await seed_hours(db)
         fake = await FakeTelegram().start()
         probe = Probe(fake)
         settings = load_settings(
@@ -155,12 +177,13 @@ async def main(seconds: float, profile: bool) -> None:
             if limit is None:  # lifted: our own limiter must not hold answers back either
                 channel.limiter.overall = 10_000
             await channel.start()
+            rates = (20, 50, 100, 200) if limit else (20, 50, 100, 200, 400)
             try:
                 await measure("Meedoen", probe, rates, seconds, 100_001)
             finally:
                 await channel.stop()
             await running(await noop_app(fake),
-                          lambda: measure("no-op", probe, rates, seconds, 100_001))  # fmt: skip
+                          lambda r=rates: measure("no-op", probe, r, seconds, 100_001))  # fmt: skip
         if profile:
             fake.rate_limit(None)
             channel = TelegramChannel(settings, db)

@@ -1,0 +1,56 @@
+"""Bot API calls we do not need to make twice: a picture Telegram already has is sent by its
+file_id (Bot API sendPhoto: "Pass a file_id as String to send a photo that exists on the
+Telegram servers (recommended)"), and a chat's command menu is set once, also across a restart
+(setMyCommands with BotCommandScopeChat)."""
+
+from __future__ import annotations
+
+from tests.e2e import E2E, say, tap, telegram  # noqa: F401
+from tests.people.test_buddies_e2e import onboard_newcomer
+
+
+async def test_the_same_picture_is_sent_again_by_file_id(telegram: E2E) -> None:  # noqa: F811
+    amal = telegram.user(801, "Amal", "en")
+    await onboard_newcomer(amal, "en")
+    (first,) = await say(amal, "/progress")
+    (second,) = await say(amal, "/progress")
+    file_id = first.json["photo"][-1]["file_id"]
+    assert first.photo is not None and second.json["photo"][-1]["file_id"] == file_id
+    first_call, second_call = telegram.fake.calls_to("sendPhoto")[-2:]
+    assert first_call.files == ["photo"]  # uploaded
+    assert second_call.files == [] and second_call.params["photo"] == file_id
+
+    # Telegram no longer knows the file: uploaded once more, and the person still gets it.
+    telegram.fake.fail_next("sendPhoto", 400, description="Bad Request: wrong file identifier")
+    (third,) = await say(amal, "/progress")
+    assert third.photo == first.photo
+    assert telegram.fake.calls_to("sendPhoto")[-1].files == ["photo"]
+
+
+def chat_menus_set(telegram: E2E, chat_id: int) -> int:  # noqa: F811
+    return sum(
+        1
+        for call in telegram.fake.calls_to("setMyCommands")
+        if f'"chat_id": {chat_id}' in str(call.params.get("scope", ""))
+    )
+
+
+async def test_a_chat_menu_is_set_once_and_again_only_when_it_changes(
+    telegram: E2E,  # noqa: F811
+) -> None:
+    amal = telegram.user(802, "Amal", "en")
+    await onboard_newcomer(amal, "en")
+    sets = chat_menus_set(telegram, 802)
+    await say(amal, "/help", n=2)  # the help, and the menu
+    await telegram.restart()  # a new process knows what it set before
+    await say(amal, "/help", n=2)  # the help, and the menu
+    assert chat_menus_set(telegram, 802) == sets
+    assert "progress" in {c["command"] for c in telegram.fake.commands["chat:802:"]}
+
+    (languages,) = await say(amal, "/language")
+    assert languages.find_button("ol:nl") is not None
+    await amal.tap("ol:nl")  # the menu follows the language chosen in Meedoen
+    await telegram.fake.wait_for(lambda: chat_menus_set(telegram, 802) == sets + 1, 10)
+    await amal.wait_messages(1)
+    await say(amal, "/help", n=2)  # the help, and the menu
+    assert chat_menus_set(telegram, 802) == sets + 1
