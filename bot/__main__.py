@@ -1,3 +1,4 @@
 from bot.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # the render worker (spawn) imports this module again
+    raise SystemExit(main())

@@ -12,6 +12,7 @@ from bot.ops import Ops
 from bot.outbox_sender import cancel_and_wait
 from bot.scheduler import scheduler_for
 from bot.settings import Settings
+from handlers.render_pool import warm_up
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ async def run_telegram(settings: Settings) -> None:
     db = await open_database(settings)
     try:
         channel = TelegramChannel(settings, db)
+        warm_task = asyncio.create_task(warm_up())  # the proof renderer, ahead of the first
         mail_task = start_mail_watcher(
             settings, db, handler_config(settings),
             wake=lambda: channel.wiring.sender.wake() if channel.wiring else None,
@@ -56,6 +58,7 @@ async def run_telegram(settings: Settings) -> None:
                 await channel.run_until_stopped()
         finally:
             await _cancel(mail_task)
+            await _cancel(warm_task)
     finally:
         await db.close()
 

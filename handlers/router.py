@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
+from handlers import priority
 from handlers.common import menu_replies, not_for_role, not_understood, stale_button, way_on
 from handlers.context import Config, Context
 from handlers.features import REGISTRY
@@ -40,6 +41,10 @@ class Router:
 
     async def handle(self, turn: Turn) -> list[Reply]:
         """Answer one turn. Errors roll the turn back and get a kind reply; nothing half-done."""
+        with priority.turn():  # ticks wait at their yield points meanwhile
+            return await self._handle(turn)
+
+    async def _handle(self, turn: Turn) -> list[Reply]:
         locale = self.config.default_locale
         try:
             async with self.db.transaction() as tx:

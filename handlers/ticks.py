@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from handlers.context import Config
+from handlers.priority import give_way
 from storage.db import Database, Tx
 
 DST_UNSAFE_HOUR = 2  # 02:00–03:00 local does not exist once a year and happens twice once
@@ -55,7 +55,7 @@ class Batched:
 
     work: Callable[[Tx, Config, datetime], Awaitable[Sequence[Any]]]
     part: Callable[[Tx, Config, datetime, Sequence[Any]], Awaitable[int]]
-    size: int = 25
+    size: int = 5
 
     async def __call__(self, tx: Tx, config: Config, now: datetime) -> int:
         return await self.part(tx, config, now, await self.work(tx, config, now))
@@ -65,9 +65,9 @@ class Batched:
             items = await self.work(tx, config, now)
         queued = 0
         for start in range(0, len(items), self.size):
+            await give_way(every=0)  # the turns that wait go first, then a part
             async with db.transaction() as tx:
                 queued += await self.part(tx, config, now, items[start : start + self.size])
-            await asyncio.sleep(0)  # let the turns that waited go first
         return queued
 
 

@@ -7,7 +7,6 @@ whose hours were changed afterwards, or a code never issued, is rejected.
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 from datetime import datetime
 from enum import StrEnum
@@ -18,6 +17,7 @@ from handlers.context import Config, Context
 from handlers.hours.proof_pdf import ProofDocument, ProofEntry, render_proof_pdf
 from handlers.hours.rules import BUDDY_ACTIVITIES
 from handlers.registry import N_, Feature, Input
+from handlers.render_pool import in_worker
 from handlers.types import Attachment, Button, Reply
 from i18n import translator
 from storage.db import Tx
@@ -109,9 +109,9 @@ async def build_proof(
 
 
 async def render_proof(document: ProofDocument) -> bytes:
-    # Seconds of pure CPU for a long list of hours: in a thread, so the bot keeps answering,
-    # and after the commit, so nobody waits for the write lock meanwhile.
-    return await asyncio.to_thread(render_proof_pdf, document)
+    # Seconds of pure CPU for a long list of hours: in the worker process, so the bot keeps
+    # answering, and after the commit, so nobody waits for the write lock meanwhile.
+    return await in_worker(render_proof_pdf, document)
 
 
 async def issue_proof(

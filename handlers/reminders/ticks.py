@@ -5,7 +5,6 @@ The rules are in `handlers.reminders.rules`, the texts in `handlers.reminders.me
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -13,6 +12,7 @@ from typing import Any
 from handlers.context import Config
 from handlers.offers.search import top_suggestions
 from handlers.people.buddy_plans import plan_reminder_key
+from handlers.priority import give_way
 from handlers.reminders.messages import (
     after_meeting_reminder,
     after_reminder,
@@ -44,7 +44,7 @@ from storage.people import get_person
 async def _sessions_work(tx: Tx, config: Config, now: datetime) -> list[Any]:
     """Every enrolment with a schedule, and (last) the planned buddy meetings."""
     today = now.astimezone(config.tz).date()
-    items: list[Any] = list(await store.enrolled_with_schedule(tx, today))
+    items: list[Any] = list(await store.enrolled_with_schedule(tx, today, give_way))
     return [*items, _PLANNED]
 
 
@@ -102,9 +102,8 @@ async def _after_work(tx: Tx, config: Config, now: datetime) -> list[Any]:
     oldest_day = (now - AFTER_LOOKBACK).astimezone(tz).date()
     logged = await store.logged_offer_days(tx, oldest_day)
     items: list[Any] = []
-    for n, enrolled in enumerate(await store.enrolled_with_schedule(tx, oldest_day)):
-        if n % 200 == 199:
-            await asyncio.sleep(0)  # pure CPU over many enrolments: let turns in between
+    for enrolled in await store.enrolled_with_schedule(tx, oldest_day, give_way):
+        await give_way()  # pure CPU over many enrolments: turns go first
         person_id, offer = enrolled.person_id, enrolled.offer
         for start, end in next_sessions(offer, now - AFTER_LOOKBACK, tz, 5):
             if end > now or start < enrolled.enrolled_at:
@@ -200,7 +199,7 @@ async def _quiet_part(tx: Tx, config: Config, now: datetime, items: Sequence[Any
     return round_.queued
 
 
-remind_quiet = Batched(_quiet_work, _quiet_part, size=20)
+remind_quiet = Batched(_quiet_work, _quiet_part)
 
 
 # --- confirmations waiting -------------------------------------------------------------------

@@ -7,12 +7,15 @@ work (a proof PDF) runs after the commit; a batched tick lets a turn in between 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import datetime
 
 import pytest
 
 import handlers.hours.proof as proof_module
+from handlers import priority
 from handlers.context import Config
+from handlers.priority import give_way
 from handlers.router import Router
 from handlers.ticks import Batched, Tick, run_tick
 from storage.db import Database, Tx
@@ -101,16 +104,18 @@ async def test_the_proof_pdf_is_rendered_after_the_commit(
     db: Database, router: Router, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _buddy, newcomer = await _scene(router)
-    real = proof_module.render_proof_pdf
+    real = proof_module.in_worker
     lock_held: list[bool] = []
 
-    def render(document: object) -> bytes:
+    async def in_worker(function: Callable[..., bytes], *args: object) -> bytes:
         lock_held.append(db._lock.locked())
-        return real(document)  # type: ignore[arg-type]
+        result = await real(function, *args)  # the worker process renders it
+        lock_held.append(db._lock.locked())
+        return result
 
-    monkeypatch.setattr(proof_module, "render_proof_pdf", render)
+    monkeypatch.setattr(proof_module, "in_worker", in_worker)
     pdf, _code = await _proof(newcomer)
-    assert lock_held == [False]  # nobody waited for the write lock while it rendered
+    assert lock_held == [False, False]  # nobody waited for the write lock while it rendered
     assert pdf.startswith(b"%PDF")
 
 
@@ -141,3 +146,20 @@ async def test_a_batched_tick_lets_a_turn_in_between_its_parts(db: Database, clo
     assert await run_tick(db, tick, Config(), clock()) == 6
     await waiting
     assert order.index("turn") < len(order) - 1  # the turn ran before the last part
+
+
+async def test_background_work_waits_while_a_turn_is_in_flight() -> None:
+    order: list[str] = []
+
+    async def tick() -> None:
+        for n in range(3):
+            await give_way(every=0)
+            order.append(f"tick {n}")
+
+    with priority.turn():
+        work = asyncio.create_task(tick())
+        for _ in range(5):  # the turn awaits its statements meanwhile
+            await asyncio.sleep(0)
+        order.append("turn done")
+    await work
+    assert order == ["turn done", "tick 0", "tick 1", "tick 2"]

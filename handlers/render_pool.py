@@ -1,0 +1,55 @@
+"""Rendering that takes seconds (a proof's PDF) runs in a worker process, not a thread.
+
+A thread would hold the GIL for seconds, handing it back only every few milliseconds: each
+statement of every other turn waits for it (bench/contention.py: another person's /help took
+73 ms at p50 while a 500-entry proof rendered in a thread). A worker process has its own GIL.
+The function and its arguments travel by pickle: module-level functions, pydantic models.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
+
+log = logging.getLogger(__name__)
+
+WORKERS = 1  # one core stays with the event loop
+T = TypeVar("T")
+
+_pool: ProcessPoolExecutor | None = None
+
+
+def _the_pool() -> ProcessPoolExecutor:
+    global _pool
+    if _pool is None:
+        # spawn: a fresh interpreter; forking a process with SQLite threads running is unsafe
+        context = multiprocessing.get_context("spawn")
+        _pool = ProcessPoolExecutor(max_workers=WORKERS, mp_context=context)
+    return _pool
+
+
+async def in_worker(function: Callable[..., T], *args: Any) -> T:
+    """`function(*args)` in the worker process. A worker that died (killed, out of memory)
+    is replaced and the work tried once more."""
+    global _pool
+    loop = asyncio.get_running_loop()
+    try:
+        return await loop.run_in_executor(_the_pool(), function, *args)
+    except BrokenProcessPool:
+        log.warning("the render worker died; starting a new one")
+        _pool = None
+        return await loop.run_in_executor(_the_pool(), function, *args)
+
+
+def _ready() -> bool:
+    return True
+
+
+async def warm_up() -> None:
+    """Start the worker ahead of the first proof (an interpreter and fpdf take a second)."""
+    await in_worker(_ready)
