@@ -11,6 +11,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -24,12 +27,26 @@ T = TypeVar("T")
 _pool: ProcessPoolExecutor | None = None
 
 
+def _exit_with(parent: int) -> None:
+    """In the worker: end when the bot's process is gone (a kill -9 leaves no orphan)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def _the_pool() -> ProcessPoolExecutor:
     global _pool
     if _pool is None:
         # spawn: a fresh interpreter; forking a process with SQLite threads running is unsafe
         context = multiprocessing.get_context("spawn")
-        _pool = ProcessPoolExecutor(max_workers=WORKERS, mp_context=context)
+        _pool = ProcessPoolExecutor(
+            max_workers=WORKERS, mp_context=context, initializer=_exit_with,
+            initargs=(os.getpid(),),
+        )  # fmt: skip
     return _pool
 
 

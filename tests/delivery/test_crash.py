@@ -55,16 +55,43 @@ class Bot:
                 stdout=log, stderr=log,
             )  # fmt: skip
         await self.fake.wait_for(lambda: len(self.fake.calls_to("getUpdates")) > polls, 60)
+        pid = self.process.pid
+        await until(lambda: len(children(pid)) >= 2)  # the render worker and its tracker
 
     async def kill(self) -> None:
+        """SIGKILL, then wait until its children (the render worker) have ended too."""
         assert self.process is not None
+        left = children(self.process.pid)
         self.process.send_signal(signal.SIGKILL)
         await self.process.wait()
+        assert left, "the render worker was started with the bot"
+        await until(lambda: not any(Path(f"/proc/{pid}").exists() for pid in left))
 
     async def stop(self) -> None:
         if self.process is not None and self.process.returncode is None:
             self.process.send_signal(signal.SIGTERM)
             assert await asyncio.wait_for(self.process.wait(), 60) == 0
+
+
+async def until(condition: Callable[[], bool], timeout: float = 30) -> None:
+    """Poll a condition outside the fake's knowledge (processes); TimeoutError if it never
+    holds."""
+    async with asyncio.timeout(timeout):
+        while not condition():
+            await asyncio.sleep(0.05)
+
+
+def children(pid: int) -> list[int]:
+    """Processes whose parent is `pid` (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
 
 
 @pytest_asyncio.fixture
