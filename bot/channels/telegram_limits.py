@@ -7,8 +7,11 @@ the network delays requests, no second ever holds more than `overall` of them on
 
 Direct answers to a person go first and are not spaced per chat (a reply of two messages
 should not take two seconds); bulk messages (the outbox) wait for answers, and keep one
-second between two messages to the same chat. A 429 pauses every send for `retry_after`
-seconds and the request is tried again, up to `max_retries` times.
+second between two messages to the same chat. While people are chatting (an answer in the last
+`reserve_for` seconds), bulk messages leave `reserve` of the slots free, so an answer does not
+wait up to a second for a slot behind a broadcast; alone, a broadcast uses them all. A 429
+pauses every send for `retry_after` seconds and the request is tried again, up to
+`max_retries` times.
 
 `PTBRateLimiter` plugs it into python-telegram-bot (`ApplicationBuilder().rate_limiter(…)`).
 """
@@ -34,6 +37,8 @@ Sleep = Callable[[float], Awaitable[None]]
 
 OVERALL_PER_SECOND = 30
 PER_CHAT_INTERVAL = 1.0  # seconds between two bulk messages to one chat
+ANSWER_RESERVE = 5  # slots per window bulk messages leave free while people are chatting
+RESERVE_FOR = 30.0  # seconds after the last answer
 BULK = {"bulk": True}  # rate_limit_args for outbox deliveries
 _LIMITED_PREFIXES = ("send", "edit", "copy", "forward")
 
@@ -54,6 +59,8 @@ class FloodLimiter:
         *,
         window: float = 1.0,
         max_retries: int = 3,
+        reserve: int = ANSWER_RESERVE,
+        reserve_for: float = RESERVE_FOR,
         clock: Clock = time.monotonic,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
@@ -61,6 +68,8 @@ class FloodLimiter:
         self.per_chat_interval = per_chat_interval
         self.window = window
         self.max_retries = max_retries
+        self.reserve = reserve
+        self.reserve_for = reserve_for
         self.clock = clock
         self.sleep = sleep
         self.paused_until = 0.0
@@ -69,6 +78,7 @@ class FloodLimiter:
         self._finished: deque[float] = deque()  # when recent sends were answered
         self._in_flight = 0
         self._answers_waiting = 0
+        self._last_answer = -float("inf")
         self._waiters: list[asyncio.Future[None]] = []
         self._chat_done: dict[int, float] = {}
         self._chat_locks: dict[int, tuple[int, asyncio.Lock]] = {}  # users, lock
@@ -134,8 +144,10 @@ class FloodLimiter:
                 if bulk and self._answers_waiting:
                     await self._changed()
                     continue
-                if self._in_flight + len(self._finished) < self.overall:
+                if self._in_flight + len(self._finished) < self._slots(bulk, now):
                     self._in_flight += 1
+                    if not bulk:
+                        self._last_answer = now
                     return
                 if self._finished:
                     await self.sleep(self._finished[0] + self.window - now)
@@ -145,6 +157,10 @@ class FloodLimiter:
             if not bulk:
                 self._answers_waiting -= 1
                 self._notify()
+
+    def _slots(self, bulk: bool, now: float) -> int:
+        chatting = now - self._last_answer < self.reserve_for
+        return max(1, self.overall - self.reserve) if bulk and chatting else self.overall
 
     def _release(self, chat_id: int | None) -> None:
         now = self.clock()

@@ -118,3 +118,31 @@ async def test_other_errors_pass_through_and_free_the_slot() -> None:
     with pytest.raises(ConnectionError):
         await limiter.run(1, broken)
     assert await limiter.run(2, fine) == "ok"
+
+
+async def test_while_people_chat_a_broadcast_leaves_slots_for_answers() -> None:
+    time = VirtualTime()
+    limiter = FloodLimiter(clock=time, sleep=time.sleep)  # 30/s, 5 kept for answers
+    starts: list[tuple[str, float]] = []
+
+    async def send(name: str, chat: int, bulk: bool) -> None:
+        async def call() -> None:
+            starts.append((name, time()))
+
+        await limiter.run(chat, call, bulk=bulk)
+
+    await asyncio.gather(*(send("bulk", chat, True) for chat in range(60)))
+    alone = [t for _, t in starts]
+    assert busiest_second(alone) == 30  # nobody chatting: the broadcast uses every slot
+
+    starts.clear()
+    await send("answer", 999, False)  # a person is chatting now
+    broadcast = [asyncio.create_task(send("bulk", chat, True)) for chat in range(100, 160)]
+    for _ in range(5):
+        await asyncio.sleep(0)
+    asked = time()
+    await send("answer", 998, False)  # arrives while the broadcast fills its slots
+    await asyncio.gather(*broadcast)
+    bulk = [t for name, t in starts if name == "bulk"]
+    assert busiest_second(bulk) <= 25
+    assert [t for name, t in starts if name == "answer"][-1] == asked  # at once
