@@ -32,7 +32,6 @@ from telegram.ext import (
 from bot import staff_files
 from bot.app import Wiring, open_database, wire
 from bot.channels.telegram_format import (
-    Markup,
     bot_descriptions,
     command_menu,
     keyboard,
@@ -48,7 +47,7 @@ from bot.outbox_sender import DeliveryError, cancel_and_wait
 from bot.settings import Settings
 from handlers import priority
 from handlers.context import dump_replies
-from handlers.types import Attachment, Reply, Turn
+from handlers.types import Reply, Turn
 from i18n import LANGUAGES, translator
 from storage import outbox, updates
 from storage.clock import utcnow
@@ -331,7 +330,7 @@ class TelegramChannel:
             attachment = reply.image or reply.document
             caption = reply.text if len(reply.text) <= CAPTION_LIMIT else None
             if reply.image is not None:
-                await self._send_photo(chat_id, reply.image, caption, markup, limits)
+                await self.photos.send(bot, chat_id, reply.image, caption, markup, limits)
             elif attachment is not None:
                 await bot.send_document(
                     chat_id,
@@ -349,36 +348,6 @@ class TelegramChannel:
                     reply_markup=markup,
                     rate_limit_args=limits,
                 )
-
-    async def _send_photo(
-        self,
-        chat_id: int,
-        image: Attachment,
-        caption: str | None,
-        markup: Markup | None,
-        limits: dict[str, bool] | None,
-    ) -> None:
-        """By file_id when Telegram has the picture already; else uploaded and remembered."""
-        bot = self.application.bot
-        known = self.photos.file_id(image.content)
-        if known is not None:
-            try:
-                await bot.send_photo(chat_id, known, caption=caption, parse_mode=ParseMode.HTML,
-                                     reply_markup=None if caption is None else markup,
-                                     rate_limit_args=limits)  # fmt: skip
-                return
-            except BadRequest as exc:  # the file_id is no longer valid: upload once more
-                log.info("photo file_id refused, uploading: %s", exc)
-                self.photos.forget(image.content)
-        sent = await bot.send_photo(
-            chat_id,
-            InputFile(image.content, filename=image.filename),
-            caption=caption,
-            parse_mode=ParseMode.HTML,
-            reply_markup=None if caption is None else markup,
-            rate_limit_args=limits,
-        )
-        self.photos.remember(image.content, sent)
 
     async def deliver(self, address: str, replies: list[Reply]) -> None:
         """Outbox delivery: translate Telegram's answers into retry decisions.

@@ -8,9 +8,19 @@ hours); an upload costs the multipart encoding and the bytes on the wire.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections import OrderedDict
+from typing import Any
 
-from telegram import Message
+from telegram import InputFile, Message
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import ExtBot
+
+from bot.channels.telegram_format import Markup
+from handlers.types import Attachment
+
+log = logging.getLogger(__name__)
 
 KEEP = 512  # pictures remembered; a file_id is a short string
 
@@ -39,3 +49,34 @@ class UploadedPhotos:
 
     def forget(self, content: bytes) -> None:
         self._ids.pop(self._key(content), None)
+
+    async def send(
+        self,
+        bot: ExtBot[Any],
+        chat_id: int,
+        image: Attachment,
+        caption: str | None,
+        markup: Markup | None,
+        limits: dict[str, bool] | None,
+    ) -> None:
+        """By file_id when Telegram has the picture already; else uploaded and remembered.
+        The buttons go with the caption (none without one: they follow in a text message)."""
+        markup = None if caption is None else markup
+        known = self.file_id(image.content)
+        if known is not None:
+            try:
+                await bot.send_photo(chat_id, known, caption=caption, parse_mode=ParseMode.HTML,
+                                     reply_markup=markup, rate_limit_args=limits)  # fmt: skip
+                return
+            except BadRequest as exc:  # the file_id is no longer valid: upload once more
+                log.info("photo file_id refused, uploading: %s", exc)
+                self.forget(image.content)
+        sent = await bot.send_photo(
+            chat_id,
+            InputFile(image.content, filename=image.filename),
+            caption=caption,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
+            rate_limit_args=limits,
+        )
+        self.remember(image.content, sent)
