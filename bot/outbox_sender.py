@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from handlers.context import load_replies
-from handlers.priority import give_way
 from handlers.types import Reply
 from storage import delivery, outbox
 from storage.clock import utcnow
@@ -198,7 +197,6 @@ class OutboxSender:
         if message.id in self._unrecorded:
             await self._record_unrecorded()
             return 1
-        await give_way(every=0)  # a person waiting for an answer goes first
         async with self.db.read() as tx:
             wanted = await delivery.still_wanted(tx, message.id, self.owner)
             blocked = wanted and await delivery.unreachable_since(

@@ -163,3 +163,15 @@ async def test_background_work_waits_while_a_turn_is_in_flight() -> None:
         order.append("turn done")
     await work
     assert order == ["turn done", "tick 0", "tick 1", "tick 2"]
+
+
+async def test_background_work_finishes_however_busy_people_are(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(priority, "MAX_WAIT", 0.001)
+    done = 0
+    with priority.turn():  # a turn in flight the whole time
+        for _ in range(20):
+            await give_way(every=0)
+            done += 1
+    assert done == 20
