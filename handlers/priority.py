@@ -3,7 +3,8 @@
 Asyncio is cooperative: a tick that yields with `sleep(0)` still runs its next slice between
 every statement of a waiting turn, so a /help of ~12 statements waited ~12 slices (120 ms
 measured during the after-session tick over 20,000 enrolments). Ticks call `give_way()` at
-their yield points instead: it returns once no turn is in flight.
+their yield points instead: it returns once no turn is in flight, or after MAX_WAIT, so a
+tick slows down under load but never stops.
 """
 
 from __future__ import annotations
