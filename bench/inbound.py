@@ -36,6 +36,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageH
 
 from bench.contention import seed
 from bot.channels.telegram import TelegramChannel
+from bot.channels.telegram_format import menu_key
 from bot.channels.telegram_limits import retry_seconds
 from bot.settings import load_settings
 from storage.db import Database
@@ -109,8 +110,13 @@ async def seed_hours(db: Database) -> None:
             "'2026-11-20T10:00:00Z')",
             rows,
         )
-        await tx.execute("UPDATE identities SET menu = (SELECT p.locale || ':' || p.role "
-                         "FROM people p WHERE p.id = identities.person_id)")  # fmt: skip
+        pairs = await tx.all("SELECT DISTINCT locale, role FROM people")
+        for locale, role in pairs:
+            await tx.execute(
+                "UPDATE identities SET menu = ? WHERE person_id IN "
+                "(SELECT id FROM people WHERE locale = ? AND role IS ?)",
+                (menu_key(locale, role), locale, role),
+            )
 
 
 def percentile(values: list[float], share: float) -> float:

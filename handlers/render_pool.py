@@ -55,11 +55,14 @@ async def in_worker(function: Callable[..., T], *args: Any) -> T:
     is replaced and the work tried once more."""
     global _pool
     loop = asyncio.get_running_loop()
+    pool = _the_pool()
     try:
-        return await loop.run_in_executor(_the_pool(), function, *args)
+        return await loop.run_in_executor(pool, function, *args)
     except BrokenProcessPool:
-        log.warning("the render worker died; starting a new one")
-        _pool = None
+        if _pool is pool:  # not replaced yet by another caller that saw it die too
+            log.warning("the render worker died; starting a new one")
+            _pool = None
+            pool.shutdown(wait=False)
         return await loop.run_in_executor(_the_pool(), function, *args)
 
 

@@ -187,15 +187,15 @@ async def person_tables(tx: Tx) -> list[tuple[str, str]]:
     return found
 
 
-async def chat_menu(tx: Tx, channel: str, address: str) -> tuple[str, str] | None:
-    """The menu this chat should have ("locale:role") and the one last set, or None when
-    nobody is known at the address."""
+async def chat_menu(tx: Tx, channel: str, address: str) -> tuple[str, str | None, str] | None:
+    """The person's language and role, and the menu last set for this chat ('' when none);
+    None when nobody is known at the address."""
     row = await tx.one(
-        "SELECT p.locale || ':' || COALESCE(p.role, ''), COALESCE(i.menu, '') FROM people p "
+        "SELECT p.locale, p.role, COALESCE(i.menu, '') FROM people p "
         "JOIN identities i ON i.person_id = p.id WHERE i.channel = ? AND i.address = ?",
         (channel, address),
     )
-    return (row[0], row[1]) if row is not None else None
+    return (row[0], row[1], row[2]) if row is not None else None
 
 
 async def set_chat_menu(tx: Tx, channel: str, address: str, menu: str) -> None:

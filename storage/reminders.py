@@ -43,20 +43,6 @@ async def get_settings(tx: Tx, person_id: int) -> ReminderSettings:
     )
 
 
-async def all_settings(tx: Tx) -> dict[int, ReminderSettings]:
-    """Everyone who changed something (everyone else gets every reminder)."""
-    rows = await tx.all("SELECT * FROM reminder_settings")
-    return {
-        row["person_id"]: ReminderSettings(
-            person_id=row["person_id"],
-            paused_until=parse(row["paused_until"]),
-            kinds_off=loads(row["kinds_off"], []),
-            stopped_at=parse(row["stopped_at"]),
-        )
-        for row in rows
-    }
-
-
 async def save_settings(tx: Tx, settings: ReminderSettings, now: datetime) -> None:
     await tx.execute(
         "INSERT INTO reminder_settings (person_id, paused_until, kinds_off, stopped_at, "

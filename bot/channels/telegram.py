@@ -35,6 +35,7 @@ from bot.channels.telegram_format import (
     bot_descriptions,
     command_menu,
     keyboard,
+    menu_key,
     telegram_language_code,
     turn_from_update,
 )
@@ -173,26 +174,31 @@ class TelegramChannel:
 
     async def fit_chat_menu(self, chat_id: int) -> None:
         """This chat's command menu in the language chosen in Meedoen, with only the commands
-        the person's role can use (BotCommandScopeChat); set again when either changes. What
-        was set is stored, so a restart does not set every chat's menu again."""
+        the person's role can use (BotCommandScopeChat); set again when either changes, or
+        the commands do. What was set is stored, so a restart does not set every menu again.
+        Never in the way of the answer: a failure here is logged and the answer goes out."""
         if self.db is None:
             return
         address = str(chat_id)
-        async with self.db.read() as tx:
-            fit = await chat_menu(tx, "telegram", address)
-        with contextlib.suppress(TelegramError):
+        try:
+            async with self.db.read() as tx:
+                fit = await chat_menu(tx, "telegram", address)
+            bot = self.application.bot
             if fit is None:  # forgotten in this turn: back to the menu of the app's language
-                await self.application.bot.delete_my_commands(BotCommandScopeChat(chat_id))
+                await bot.delete_my_commands(BotCommandScopeChat(chat_id))
                 return
-            wanted, was_set = fit
+            locale, role, was_set = fit
+            wanted = menu_key(locale, role)
             if wanted == was_set:
                 return
-            locale, _, role = wanted.partition(":")
-            await self.application.bot.set_my_commands(
-                command_menu(locale, role or None), scope=BotCommandScopeChat(chat_id)
-            )
+            scope = BotCommandScopeChat(chat_id)
+            await bot.set_my_commands(command_menu(locale, role), scope=scope)
             async with self.db.transaction() as tx:
                 await set_chat_menu(tx, "telegram", address, wanted)
+        except TelegramError as exc:
+            log.info("chat menu not set: %s", exc)
+        except Exception:  # the store is busy or failing: the answer must still go out
+            log.warning("chat menu not fitted", exc_info=True)
 
     # --- incoming -------------------------------------------------------------------------
     async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:

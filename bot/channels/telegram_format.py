@@ -3,6 +3,8 @@ command menu and the bot's descriptions in a language."""
 
 from __future__ import annotations
 
+import hashlib
+from functools import lru_cache
 from typing import Any
 
 from telegram import (
@@ -105,6 +107,15 @@ def command_menu(locale: str, role: str | None = None) -> list[BotCommand]:
         for command in REGISTRY.commands.values()
         if command.description and (command.roles is None or role in command.roles)
     ]
+
+
+@lru_cache(maxsize=128)
+def menu_key(locale: str, role: str | None) -> str:
+    """What a chat's menu is: language, role and a digest of the commands themselves, so a
+    release that adds a command or mends a translation sets every chat's menu again."""
+    listed = "\n".join(f"{c.command}={c.description}" for c in command_menu(locale, role))
+    digest = hashlib.blake2b(listed.encode(), digest_size=6).hexdigest()
+    return f"{locale}:{role or ''}:{digest}"
 
 
 def bot_descriptions(locale: str) -> tuple[str, str]:

@@ -64,7 +64,7 @@ async def tell_new_offers(tx: Tx, config: Config, now: datetime) -> int:
         told = last.get(person_id)
         if told is not None and now - told < EVERY:
             continue
-        if not round_.allows(person_id, KIND) or await round_.reached_target(person_id):
+        if not await round_.allows(person_id, KIND) or await round_.reached_target(person_id):
             continue
         after = max(onboarded_at, told) if told else onboarded_at
         person = await get_person(tx, person_id)

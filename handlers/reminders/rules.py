@@ -80,15 +80,19 @@ class Round:
 
     @classmethod
     async def open(cls, tx: Tx, config: Config, now: datetime) -> Round:
-        return cls(tx, config, now, await store.all_settings(tx))
+        return cls(tx, config, now, {})
 
     @property
     def local_today(self) -> date:
         return self.now.astimezone(self.config.tz).date()
 
-    def allows(self, person_id: int, kind: str) -> bool:
+    async def allows(self, person_id: int, kind: str) -> bool:
+        """Read per person, when first needed: a part of a tick concerns a few people, and
+        reading everyone's settings for each part cost more than the part."""
         settings = self.settings.get(person_id)
-        return settings is None or settings.allows(kind, self.now)
+        if settings is None:
+            settings = self.settings[person_id] = await store.get_settings(self.tx, person_id)
+        return settings.allows(kind, self.now)
 
     async def reached_target(self, person_id: int) -> bool:
         if person_id not in self._reached:
@@ -104,7 +108,7 @@ class Round:
 
     async def send(self, person_id: int, kind: str, key: str, build: Build) -> bool:
         """Queue one reminder unless it was queued before, the person opted out or is gone."""
-        if not self.allows(person_id, kind) or await store.logged(self.tx, key):
+        if not await self.allows(person_id, kind) or await store.logged(self.tx, key):
             return False
         queued = await notify_person(
             self.tx, self.now, person_id, build, key=key, purpose=store.PURPOSE_PREFIX + kind,

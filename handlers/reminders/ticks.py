@@ -187,7 +187,7 @@ async def _quiet_part(tx: Tx, config: Config, now: datetime, items: Sequence[Any
         person_id = quiet.person_id
         if (at := last.get(person_id)) is not None and now - at < NUDGE_EVERY:
             continue
-        if not round_.allows(person_id, "nudge") or await round_.reached_target(person_id):
+        if not await round_.allows(person_id, "nudge") or await round_.reached_target(person_id):
             continue
         person = await get_person(tx, person_id)
         if person is None:
@@ -213,7 +213,7 @@ async def _confirm_part(tx: Tx, config: Config, now: datetime, items: Sequence[A
     round_ = await Round.open(tx, config, now)
     day = round_.local_today.isoformat()
     for confirmer_id, entry_ids in items:
-        if not round_.allows(confirmer_id, "confirm"):
+        if not await round_.allows(confirmer_id, "confirm"):
             continue
         fresh = [i for i in entry_ids if not await store.logged(tx, f"reminder:confirm:e{i}")]
         if not fresh:

@@ -5,6 +5,13 @@ Telegram servers (recommended)"), and a chat's command menu is set once, also ac
 
 from __future__ import annotations
 
+import sqlite3
+
+import pytest
+from telegram import BotCommand
+
+import bot.channels.telegram as telegram_module
+import bot.channels.telegram_format as telegram_format
 from tests.e2e import E2E, say, tap, telegram  # noqa: F401
 from tests.people.test_buddies_e2e import onboard_newcomer
 
@@ -54,3 +61,45 @@ async def test_a_chat_menu_is_set_once_and_again_only_when_it_changes(
     await amal.wait_messages(1)
     await say(amal, "/help", n=2)  # the help, and the menu
     assert chat_menus_set(telegram, 802) == sets + 1
+
+
+async def test_a_release_that_changes_the_commands_sets_the_menu_again(
+    telegram: E2E,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    amal = telegram.user(803, "Amal", "en")
+    await onboard_newcomer(amal, "en")
+    await say(amal, "/help", n=2)  # the help, and the menu
+    sets = chat_menus_set(telegram, 803)
+    released = telegram_format.command_menu
+
+    def with_a_new_command(locale: str, role: str | None = None) -> list[BotCommand]:
+        return [*released(locale, role), BotCommand("new", "A new command")]
+
+    # A new release: same language and role, one command more.
+    monkeypatch.setattr(telegram_format, "command_menu", with_a_new_command)
+    monkeypatch.setattr(telegram_module, "command_menu", with_a_new_command)
+    telegram_format.menu_key.cache_clear()
+    try:
+        await say(amal, "/help", n=2)
+    finally:
+        telegram_format.menu_key.cache_clear()
+    assert chat_menus_set(telegram, 803) == sets + 1
+    assert "new" in {c["command"] for c in telegram.fake.commands["chat:803:"]}
+
+
+async def test_a_failing_store_never_costs_the_answer(
+    telegram: E2E,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    amal = telegram.user(804, "Amal", "en")
+    await onboard_newcomer(amal, "en")
+    async with telegram.db.transaction() as tx:
+        await tx.execute("UPDATE identities SET menu = NULL WHERE address = '804'")
+
+    async def locked(*_args: object) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(telegram_module, "set_chat_menu", locked)
+    help_text, _menu = await say(amal, "/help", n=2)
+    assert "/menu" in help_text.body
