@@ -9,10 +9,25 @@ TYPED := bot handlers storage i18n
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Every install takes exactly the versions (and hashes) in requirements.txt, pip and
-# setuptools included; the project itself is installed without touching the network again.
-$(VENV)/.installed: requirements.txt pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.txt
+LOCK := pylock.toml
+
+# Every install takes exactly the versions and hashes in the lock file (PEP 751 pylock.toml),
+# pip and setuptools included. pip reads pylock.toml from version 26 on, so pip itself comes
+# first, at the version and hashes the lock gives it; pip checks every hash in the lock, and
+# the project is installed without touching the network again.
+define LOCKED_PIP
+import tomllib
+lock = tomllib.load(open("$(LOCK)", "rb"))
+pip = next(p for p in lock["packages"] if p["name"] == "pip")
+files = [*pip.get("wheels", []), *([pip["sdist"]] if "sdist" in pip else [])]
+print("pip==" + pip["version"], *("--hash=sha256:" + f["hashes"]["sha256"] for f in files))
+endef
+export LOCKED_PIP
+
+$(VENV)/.installed: $(LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/python -c "$$LOCKED_PIP" > $(VENV)/pip-from-lock.txt
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(VENV)/pip-from-lock.txt
+	$(BIN)/python -m pip install --quiet --no-deps -r $(LOCK)
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(BIN)/python -m pip check
 	touch $@
@@ -37,7 +52,8 @@ typecheck: $(VENV)/.installed
 lock: | $(BIN)/python
 	$(BIN)/python -m pip install --quiet 'uv==0.13.9'
 	$(BIN)/uv pip compile pyproject.toml build-requirements.in --extra test \
-		--generate-hashes --universal --python-version 3.11 $(UPGRADE) -o requirements.txt
+		--generate-hashes --universal --python-version 3.11 --format pylock.toml $(UPGRADE) \
+		-o $(LOCK)
 
 # Translators: refresh the template and merge new messages into every catalog.
 i18n: $(VENV)/.installed
