@@ -33,6 +33,16 @@ async def collect_lists(tx: Tx, week: Week, result: dict[int, Figures]) -> None:
     await _weekly(tx, ids, week, result)
 
 
+def _per_network(per_person: Any, network_of: dict[int, int]) -> list[tuple[int, int]]:
+    """(person, count) rows summed per network (people of no network left out), in order."""
+    totals: dict[int, int] = {}
+    for person_id, count in per_person:
+        network_id = network_of.get(person_id)
+        if network_id is not None:
+            totals[network_id] = totals.get(network_id, 0) + count
+    return sorted(totals.items())
+
+
 async def _waiting(
     tx: Tx, week: Week, result: dict[int, Figures], network_of: dict[int, int]
 ) -> None:
@@ -43,12 +53,7 @@ async def _waiting(
         "WHERE status = 'pending' AND created_at < ? GROUP BY person_id",
         (before,),
     )
-    totals: dict[int, int] = {}
-    for person_id, count in per_person:
-        network_id = network_of.get(person_id)
-        if network_id is not None:
-            totals[network_id] = totals.get(network_id, 0) + count
-    for network_id, total in sorted(totals.items()):
+    for network_id, total in _per_network(per_person, network_of):
         figures = result[network_id]
         figures.waiting_total = total
         rows = await tx.all(
@@ -73,12 +78,7 @@ async def _disputes(
         "WHERE status = 'disputed' "
         "GROUP BY person_id"
     )
-    totals: dict[int, int] = {}
-    for person_id, count in per_person:
-        network_id = network_of.get(person_id)
-        if network_id is not None:
-            totals[network_id] = totals.get(network_id, 0) + count
-    for network_id, total in sorted(totals.items()):
+    for network_id, total in _per_network(per_person, network_of):
         result[network_id].disputes_total = total
         rows = await tx.all(
             "SELECT e.id, e.day, e.minutes, e.kind, e.activity_label, e.provider_name, "
