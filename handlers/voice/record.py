@@ -44,11 +44,25 @@ async def _recorder(ctx: Context) -> Recorder | None:
     return await recorder_of(ctx.tx, ctx.person.id)
 
 
+async def _current(ctx: Context) -> tuple[Recorder, RecordDraft, str] | None:
+    """The recorder, the draft and the key of the text being recorded; None when this person
+    may not record (any more) or the draft points nowhere."""
+    recorder = await _recorder(ctx)
+    draft = ctx.draft(RecordDraft)
+    if recorder is None or not 0 <= draft.index < len(RECORDABLE):
+        return None
+    return recorder, draft, RECORDABLE[draft.index]
+
+
+def _not_available(ctx: Context) -> list[Reply]:
+    ctx.finish()
+    return [Reply(text=ctx._("🚫 This is not available for you."))]
+
+
 async def _next(ctx: Context) -> list[Reply]:
     recorder = await _recorder(ctx)
     if recorder is None:
-        ctx.finish()
-        return [Reply(text=ctx._("🚫 This is not available for you."))]
+        return _not_available(ctx)
     done = await recorded_hashes(ctx.tx, recorder.locale)
     draft = ctx.draft(RecordDraft)
     draft.index, draft.saved = _first_open(recorder, done, draft.skipped), False
@@ -59,12 +73,10 @@ async def _next(ctx: Context) -> list[Reply]:
 
 
 async def _prompt(ctx: Context) -> list[Reply]:
-    recorder = await _recorder(ctx)
-    draft = ctx.draft(RecordDraft)
-    if recorder is None or not 0 <= draft.index < len(RECORDABLE):
-        ctx.finish()
-        return [Reply(text=ctx._("🚫 This is not available for you."))]
-    key = RECORDABLE[draft.index]
+    current = await _current(ctx)
+    if current is None:
+        return _not_available(ctx)
+    recorder, draft, key = current
     lines = [
         ctx._(
             "🎙️ Read this aloud in {language}. Send it as a voice message.",
@@ -93,12 +105,10 @@ async def _prompt(ctx: Context) -> list[Reply]:
 
 @feature.step(STEP, _prompt, needs_consent=False, takes_voice=True, reads_text=True)
 async def record_answer(ctx: Context, given: Input) -> list[Reply]:
-    recorder = await _recorder(ctx)
-    draft = ctx.draft(RecordDraft)
-    if recorder is None or not 0 <= draft.index < len(RECORDABLE):
-        ctx.finish()
-        return [Reply(text=ctx._("🚫 This is not available for you."))]
-    key = RECORDABLE[draft.index]
+    current = await _current(ctx)
+    if current is None:
+        return _not_available(ctx)
+    recorder, draft, key = current
     voice = ctx.turn.voice
     if voice is not None:
         seconds = duration_seconds(voice.content)
