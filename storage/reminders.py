@@ -6,7 +6,6 @@ reads and writes rows. Reminder messages are queued with purpose `reminder:<kind
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 
@@ -115,12 +114,8 @@ _ENROLLED = (
 )
 
 
-async def _sleep0() -> None:
-    await asyncio.sleep(0)
-
-
 async def enrolled_with_schedule(
-    tx: Tx, today: date, pause: Callable[[], Awaitable[None]] = _sleep0
+    tx: Tx, today: date, pause: Callable[[], Awaitable[None]]
 ) -> list[EnrolledOffer]:
     """Active enrolments of onboarded newcomers in active offers that have sessions.
 
@@ -134,7 +129,7 @@ async def enrolled_with_schedule(
     )
     found = []
     for row in rows:
-        await pause()  # let turns in between (the caller says how often)
+        await pause()  # the caller's yield point: turns go first (handlers.priority)
         if row[3] in offers:  # else the offer changed between the two reads: next round
             found.append(
                 EnrolledOffer.model_construct(  # typed values from the store: no validation
