@@ -293,8 +293,14 @@ def dashed_rect(
 
 
 def star(
-    draw: ImageDraw.ImageDraw, cx: float, cy: float, r: float, fill: RGB, outline: RGB
+    draw: ImageDraw.ImageDraw,
+    cx: float,
+    cy: float,
+    r: float,
+    fill: tuple[int, ...],
+    outline: tuple[int, ...],
 ) -> None:
+    """A five-pointed star; `fill` and `outline` are RGB, or RGBA on a sprite."""
     pts = []
     for i in range(10):
         rad = r if i % 2 == 0 else r * 0.46

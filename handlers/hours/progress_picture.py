@@ -16,13 +16,14 @@ text, only digits ("12 / 40"), so it reads the same in every language:
 * a legend row with a tile per kind present and its hours.
 
 Everything is drawn at twice the size and box-reduced, which smooths edges while
-keeping flat areas (slot centres, borders, star centres) at their exact colours.
+keeping flat areas (slot centres, borders, star centres) at their exact colours. Slots and
+stars are reduced once, as sprites with an alpha channel, and kept; a picture then only draws
+its header and legend strips at twice the size (~5 ms for a picture, not ~15).
 `emoji_bar` is the same picture in text, square for square.
 """
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from functools import lru_cache
 from PIL import Image, ImageDraw
 
 from handlers.fonts import pil_font
+from handlers.hours.png import png_bytes
 from handlers.hours.progress_bar import LOOKS, columns, emoji_bar, format_hours, milestone_hours
 from handlers.hours.progress_icons import (
     KIND_COLOURS,
@@ -68,6 +70,7 @@ EMPTY_COLOUR = (225, 225, 225)
 MILESTONE_GOLD = (250, 190, 20)
 CELEBRATION_GOLD = MILESTONE_GOLD
 MILESTONE_GREY = (185, 185, 185)
+_GOLD_EDGE, _GREY_EDGE = (160, 105, 0), (150, 150, 150)
 TEXT_COLOUR = (45, 45, 45)
 OVER_COLOUR = (0, 130, 70)
 SELF_NOTED_SHARE = 0.35  # how much of the kind colour the tint of self-noted hours keeps
@@ -193,12 +196,10 @@ def _timeline(slices: Sequence[HoursSlice]) -> list[tuple[float, float, str, str
     return out
 
 
-@lru_cache(maxsize=128)
 def _slot_tile(
     size: int, parts: tuple[tuple[float, float, str, str], ...], rtl: bool
 ) -> tuple[Image.Image, Image.Image]:
-    """A slot's picture and its rounded mask, at the supersampled size. Most slots of a
-    picture look alike (empty, or one whole hour of a kind): each look is drawn once."""
+    """A slot's picture and its rounded mask, at the supersampled size."""
     s = _SS
     w = size * s
     tile = Image.new("RGB", (w, w), EMPTY_COLOUR)
@@ -234,15 +235,27 @@ def _slot_tile(
     return tile, mask
 
 
-def _draw_slot(
-    canvas: Image.Image,
-    box: Box,
-    size: int,
-    parts: list[tuple[float, float, str, str]],
-    rtl: bool,
-) -> None:
-    tile, mask = _slot_tile(size, tuple(parts), rtl)
-    canvas.paste(tile, (box[0] * _SS, box[1] * _SS), mask)
+@lru_cache(maxsize=256)
+def _slot_sprite(
+    size: int, parts: tuple[tuple[float, float, str, str], ...], rtl: bool
+) -> Image.Image:
+    """A slot at its real size with its rounded corners in the alpha channel. Most slots
+    of a picture look alike (empty, or one whole hour of a kind): each look is made once."""
+    tile, mask = _slot_tile(size, parts, rtl)
+    sprite = tile.copy()
+    sprite.putalpha(mask)
+    return sprite.reduce(_SS)  # RGBA is reduced premultiplied: edges blend, not darken
+
+
+@lru_cache(maxsize=256)
+def _star_sprite(cx: float, cy: float, r: float, reached: bool) -> Image.Image:
+    """A milestone star centred at (cx, cy) of a transparent sprite, at its real size."""
+    s = _SS
+    width, height = (math.ceil(cx + r) + 2) * s, (math.ceil(cy + r) + 2) * s
+    sprite = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+    fill, outline = (MILESTONE_GOLD, _GOLD_EDGE) if reached else (MILESTONE_GREY, _GREY_EDGE)
+    star(ImageDraw.Draw(sprite), cx * s, cy * s, r * s, (*fill, 255), (*outline, 255))
+    return sprite.reduce(s)
 
 
 def _draw_header(
@@ -343,13 +356,12 @@ def _draw_legend(draw: ImageDraw.ImageDraw, slices: Sequence[HoursSlice], rtl: b
 
 
 def _draw_celebration(draw: ImageDraw.ImageDraw) -> None:
-    """The target is reached: a gold frame, and gold stars left and right of the header."""
+    """The target is reached: gold stars left and right of the header (the frame is drawn
+    on the finished picture)."""
     s = _SS
-    f = _FRAME * s
-    draw.rectangle([0, 0, WIDTH * s - 1, HEIGHT * s - 1], outline=CELEBRATION_GOLD, width=f)
     for cx in (70, 130, WIDTH - 130, WIDTH - 70):
         r = 30 if cx in (70, WIDTH - 70) else 20
-        star(draw, cx * s, 52 * s, r * s, CELEBRATION_GOLD, (160, 105, 0))
+        star(draw, cx * s, 52 * s, r * s, CELEBRATION_GOLD, _GOLD_EDGE)
 
 
 def render_progress(
@@ -366,39 +378,40 @@ def render_progress(
 def _rendered(slices: tuple[HoursSlice, ...], target_hours: int, rtl: bool) -> bytes:
     boxes, size = _layout(target_hours, rtl)
     s = _SS
-    canvas = Image.new("RGB", (WIDTH * s, HEIGHT * s), BACKGROUND)
-    draw = ImageDraw.Draw(canvas)
     counted = sum(x.hours for x in slices if x.confirmed)
     noted = sum(x.hours for x in slices if x.self_declared and not x.confirmed)
     pending = sum(x.hours for x in slices if x.look == "pending")
+    celebrating = counted >= target_hours - 1e-9
 
-    segments = _timeline(slices)
-    for i, box in enumerate(boxes):
-        parts = [
-            (max(a, i) - i, min(b, i + 1) - i, kind, look)
-            for a, b, kind, look in segments
-            if a < i + 1 and b > i
-        ]
-        _draw_slot(canvas, box, size, parts, rtl)
-
-    for h in milestone_hours(target_hours):
-        cx, cy, r = _star_geometry(target_hours, h, rtl)
-        reached = counted >= h - 1e-9
-        star(
-            draw,
-            cx * s,
-            cy * s,
-            r * s,
-            MILESTONE_GOLD if reached else MILESTONE_GREY,
-            (160, 105, 0) if reached else (150, 150, 150),
-        )
-
-    if counted >= target_hours - 1e-9:
+    # Header and legend: drawn at twice the size, and only their strips are reduced.
+    big = Image.new("RGB", (WIDTH * s, HEIGHT * s), BACKGROUND)
+    draw = ImageDraw.Draw(big)
+    if celebrating:
         _draw_celebration(draw)
     _draw_header(draw, counted, noted, pending, target_hours, rtl)
     _draw_legend(draw, slices, rtl)
+    image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
+    for y0, y1 in ((0, _GRID[1]), (_GRID[3], HEIGHT)):
+        image.paste(big.reduce(s, (0, y0 * s, WIDTH * s, y1 * s)), (0, y0))
 
-    image = canvas.reduce(s)
-    buf = io.BytesIO()
-    image.save(buf, format="PNG")  # optimize=True: 8% smaller, twice the CPU
-    return buf.getvalue()
+    segments = _timeline(slices)
+    for i, box in enumerate(boxes):
+        parts = tuple(
+            (max(a, i) - i, min(b, i + 1) - i, kind, look)
+            for a, b, kind, look in segments
+            if a < i + 1 and b > i
+        )
+        sprite = _slot_sprite(size, parts, rtl)
+        image.paste(sprite, box[:2], sprite)
+
+    for h in milestone_hours(target_hours):
+        cx, cy, r = _star_geometry(target_hours, h, rtl)
+        x, y = math.floor(cx - r) - 2, math.floor(cy - r) - 2
+        sprite = _star_sprite(cx - x, cy - y, r, counted >= h - 1e-9)
+        image.paste(sprite, (x, y), sprite)
+
+    if celebrating:  # the gold frame
+        ImageDraw.Draw(image).rectangle(
+            [0, 0, WIDTH - 1, HEIGHT - 1], outline=CELEBRATION_GOLD, width=_FRAME
+        )
+    return png_bytes(image)
