@@ -1,13 +1,17 @@
 """Inbound benchmark: the real Telegram channel (PTB Application) against a local fake Bot API.
 
 2,000 onboarded newcomers send a mix of /menu, /offers (offer cards), /log (the first tap of
-logging) and /progress at 50, 100 and 200 updates/s offered. For each rate it prints the
-achieved answers/s and p50/p95/p99 from "update available" to "answer received", and the CPU
-per turn; in the same run the same figures for a no-op PTB handler that answers "ok". Both with
-Telegram's 30 messages/s limit enforced by the fake and with it lifted. `--profile` prints
-where a Meedoen turn spends its time (cProfile, top functions by own time).
+logging) and /progress at 20 … 400 updates/s offered. For each rate it prints the achieved
+answers/s and p50/p95/p99 from "update available" to "answer received", and the CPU per turn;
+in the same run the same figures for a no-op PTB handler that answers "ok". Both with
+Telegram's 30 messages/s limit enforced by the fake and with it lifted.
 
-The fake runs in the same process, so the CPU figures include its share (the same for both).
+The bot under test (Meedoen or the no-op) runs in its own process, as it does against the real
+Telegram: the fake's work (parsing uploads, HTML, building updates) is Telegram's, not the
+bot's, and it is not counted in the bot's CPU nor does it take the bot's core. CPU per turn is
+the bot process's CPU (with its render worker) over the answers; the fake's is printed apart.
+`--profile` prints where a Meedoen turn spends its time (cProfile in the bot's process).
+
 Figures only; nothing is asserted.
 
     .venv/bin/python bench/inbound.py [--seconds 10] [--profile]
@@ -20,11 +24,12 @@ import asyncio
 import cProfile
 import io
 import logging
+import os
 import pstats
+import signal
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +44,7 @@ from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram_format import menu_key
 from bot.channels.telegram_limits import retry_seconds
 from bot.settings import load_settings
+from handlers.render_pool import warm_up
 from storage.db import Database
 from tests.fakes.telegram_api import FakeTelegram
 
@@ -124,20 +130,26 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))] * 1000 if ordered else 0
 
 
-async def measure(name: str, probe: Probe, rates: tuple[int, ...], seconds: float,
-                  first_chat: int) -> None:  # fmt: skip
-    for rate in rates:
-        cpu = time.process_time()
-        answered, elapsed = await probe.offer(rate, seconds, first_chat)
-        cpu = time.process_time() - cpu
-        lat = probe.latencies
-        print(f"  {name:<8} {rate:>4}/s offered: {answered / elapsed:6.1f}/s answered "
-              f"({answered}/{int(rate * seconds)})  p50 {percentile(lat, .5):6.0f} ms  "
-              f"p95 {percentile(lat, .95):6.0f} ms  p99 {percentile(lat, .99):6.0f} ms  "
-              f"CPU/turn {cpu / max(1, answered) * 1000:5.1f} ms")  # fmt: skip
+# --------------------------------------------------------------------------- bot process
 
 
-async def noop_app(fake: FakeTelegram) -> Application:
+def process_cpu(pid: int) -> float:
+    """CPU seconds of `pid` and of its living children (the render worker), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        if int(entry.name) == pid or int(fields[1]) == pid:  # fields[1]: the parent's pid
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
+
+
+async def noop_app(api_url: str) -> Application:
     async def ok(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         assert update.effective_chat is not None
         for _ in range(10):  # waits out a 429 as any bot must, or its answers are lost
@@ -147,69 +159,136 @@ async def noop_app(fake: FakeTelegram) -> Application:
             except RetryAfter as exc:
                 await asyncio.sleep(retry_seconds(exc))
 
-    app = ApplicationBuilder().token(TOKEN).base_url(fake.base_url).build()
+    app = ApplicationBuilder().token(TOKEN).base_url(api_url).build()
     app.add_handler(MessageHandler(filters.ALL, ok))
     return app
 
 
-async def running(app: Application, body: Callable[[], Awaitable[None]]) -> None:
-    async with app:
-        await app.start()
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0.0, timeout=1)
-        try:
-            await body()
-        finally:
+async def serve(subject: str, api_url: str, database: str, lifted: bool, profile: str) -> None:
+    """The bot under test, in this process until SIGTERM; prints "ready" once polling."""
+    logging.basicConfig(level=logging.CRITICAL)
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    profiler = cProfile.Profile() if profile else None
+    if subject == "meedoen":
+        db = await Database(database).open()
+        settings = load_settings(
+            telegram_bot_token=TOKEN, telegram_api_url=api_url, database_path=db.path,
+            demo_data=False, _env_file=None,
+        )  # fmt: skip
+        await warm_up()  # as bot/run.py does: the render workers start before the first turn
+        channel = TelegramChannel(settings, db)
+        if lifted:  # lifted: our own limiter must not hold answers back either
+            channel.limiter.overall = 10_000
+        await channel.start()
+        print("ready", flush=True)
+        if profiler is not None:
+            profiler.enable()
+        await stop.wait()
+        await channel.stop()
+        await db.close()
+    else:
+        app = await noop_app(api_url)
+        async with app:
+            await app.start()
+            assert app.updater is not None
+            await app.updater.start_polling(poll_interval=0.0, timeout=1)
+            print("ready", flush=True)
+            await stop.wait()
             await app.updater.stop()
             await app.stop()
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(profile)
+
+
+class Bot:
+    """The bot under test as a child process."""
+
+    def __init__(self, subject: str, api_url: str, database: Path, lifted: bool,
+                 profile: str = "") -> None:  # fmt: skip
+        self.args = ["--serve", subject, "--api", api_url, "--database", str(database)]
+        self.args += (["--lifted"] if lifted else []) + (["--dump", profile] if profile else [])
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def __aenter__(self) -> Bot:
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable, __file__, *self.args, stdout=asyncio.subprocess.PIPE
+        )
+        assert self.process.stdout is not None
+        line = await self.process.stdout.readline()
+        if line.strip() != b"ready":
+            raise RuntimeError("the bot under test did not start")
+        return self
+
+    @property
+    def cpu(self) -> float:
+        assert self.process is not None
+        return process_cpu(self.process.pid)
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+        await self.process.wait()
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+async def measure(name: str, bot: Bot, probe: Probe, rates: tuple[int, ...], seconds: float,
+                  first_chat: int) -> None:  # fmt: skip
+    for rate in rates:
+        cpu, fake_cpu = bot.cpu, time.process_time()
+        answered, elapsed = await probe.offer(rate, seconds, first_chat)
+        cpu, fake_cpu = bot.cpu - cpu, time.process_time() - fake_cpu
+        lat = probe.latencies
+        turns = max(1, answered)
+        print(f"  {name:<8} {rate:>4}/s offered: {answered / elapsed:6.1f}/s answered "
+              f"({answered}/{int(rate * seconds)})  p50 {percentile(lat, .5):6.0f} ms  "
+              f"p95 {percentile(lat, .95):6.0f} ms  p99 {percentile(lat, .99):6.0f} ms  "
+              f"CPU/turn {cpu / turns * 1000:5.1f} ms  (fake {fake_cpu / turns * 1000:4.1f} ms)",
+              flush=True)  # fmt: skip
 
 
 async def main(seconds: float, profile: bool) -> None:
     logging.basicConfig(level=logging.CRITICAL)
     with tempfile.TemporaryDirectory() as tmp:
-        db = await Database(Path(tmp) / "inbound.sqlite3").open()
-        await seed(db, PEOPLE)  # people 1..2000, Telegram chats 100001..102000
-        await seed_hours(db)
+        path = Path(tmp) / "inbound.sqlite3"
+        async with Database(path) as db:
+            await seed(db, PEOPLE)  # people 1..2000, Telegram chats 100001..102000
+            await seed_hours(db)
         fake = await FakeTelegram().start()
         probe = Probe(fake)
-        settings = load_settings(
-            telegram_bot_token=TOKEN, telegram_api_url=fake.base_url, database_path=db.path,
-            demo_data=False, _env_file=None,
-        )  # fmt: skip
         for limit in (None, 30):
             fake.rate_limit(limit)
-            print(f"Telegram's 30/s limit {'enforced' if limit else 'lifted'}:")
-            channel = TelegramChannel(settings, db)
-            if limit is None:  # lifted: our own limiter must not hold answers back either
-                channel.limiter.overall = 10_000
-            await channel.start()
+            print(f"Telegram's 30/s limit {'enforced' if limit else 'lifted'}:", flush=True)
             rates = (20, 50, 100, 200) if limit else (20, 50, 100, 200, 400)
-            try:
-                await measure("Meedoen", probe, rates, seconds, 100_001)
-            finally:
-                await channel.stop()
-            await running(await noop_app(fake),
-                          lambda r=rates: measure("no-op", probe, r, seconds, 100_001))  # fmt: skip
+            for name in ("Meedoen", "no-op"):
+                async with Bot(name.lower(), fake.base_url, path, limit is None) as bot:
+                    await measure(name, bot, probe, rates, seconds, 100_001)
         if profile:
             fake.rate_limit(None)
-            channel = TelegramChannel(settings, db)
-            channel.limiter.overall = 10_000
-            await channel.start()
-            profiler = cProfile.Profile()
-            profiler.enable()
-            await probe.offer(50, seconds, 100_001)
-            profiler.disable()
-            await channel.stop()
+            dump = str(Path(tmp) / "turn.prof")
+            async with Bot("meedoen", fake.base_url, path, True, dump):
+                await probe.offer(50, seconds, 100_001)
             out = io.StringIO()
-            pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(25)
+            pstats.Stats(dump, stream=out).sort_stats("tottime").print_stats(25)
             print(out.getvalue())
         await fake.stop()
-        await db.close()
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--serve", choices=("meedoen", "no-op"), help=argparse.SUPPRESS)
+    parser.add_argument("--api", help=argparse.SUPPRESS)
+    parser.add_argument("--database", help=argparse.SUPPRESS)
+    parser.add_argument("--lifted", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--dump", default="", help=argparse.SUPPRESS)
     options = parser.parse_args()
-    asyncio.run(main(options.seconds, options.profile))
+    if options.serve:
+        asyncio.run(serve(options.serve, options.api, options.database, options.lifted,
+                          options.dump))  # fmt: skip
+    else:
+        asyncio.run(main(options.seconds, options.profile))

@@ -1,9 +1,11 @@
-"""Rendering that takes seconds (a proof's PDF) runs in a worker process, not a thread.
+"""Rendering (a proof's PDF, a progress picture) runs in worker processes, not threads.
 
-A thread would hold the GIL for seconds, handing it back only every few milliseconds: each
+A thread would hold the GIL while it draws, handing it back only every few milliseconds: each
 statement of every other turn waits for it (bench/contention.py: another person's /help took
-73 ms at p50 while a 500-entry proof rendered in a thread). A worker process has its own GIL.
-The function and its arguments travel by pickle: module-level functions, pydantic models.
+73 ms at p50 while a 500-entry proof rendered in a thread). A worker process has its own GIL
+and can use another core. Each lane has its own worker, so a picture never waits behind a
+proof that takes seconds. The function and its arguments travel by pickle: module-level
+functions, pydantic models, frozen dataclasses.
 """
 
 from __future__ import annotations
@@ -21,10 +23,11 @@ from typing import Any, TypeVar
 
 log = logging.getLogger(__name__)
 
-WORKERS = 1  # one core stays with the event loop
+WORKERS = 1  # per lane: one core stays with the event loop
+LANES = ("proof", "picture")
 T = TypeVar("T")
 
-_pool: ProcessPoolExecutor | None = None
+_pools: dict[str, ProcessPoolExecutor] = {}
 
 
 def _exit_with(parent: int) -> None:
@@ -38,32 +41,33 @@ def _exit_with(parent: int) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
-def _the_pool() -> ProcessPoolExecutor:
-    global _pool
-    if _pool is None:
+def _the_pool(lane: str) -> ProcessPoolExecutor:
+    if lane not in LANES:
+        raise ValueError(f"unknown lane: {lane}")
+    pool = _pools.get(lane)
+    if pool is None:
         # spawn: a fresh interpreter; forking a process with SQLite threads running is unsafe
         context = multiprocessing.get_context("spawn")
-        _pool = ProcessPoolExecutor(
+        pool = _pools[lane] = ProcessPoolExecutor(
             max_workers=WORKERS, mp_context=context, initializer=_exit_with,
             initargs=(os.getpid(),),
         )  # fmt: skip
-    return _pool
+    return pool
 
 
-async def in_worker(function: Callable[..., T], *args: Any) -> T:
-    """`function(*args)` in the worker process. A worker that died (killed, out of memory)
-    is replaced and the work tried once more."""
-    global _pool
+async def in_worker(function: Callable[..., T], *args: Any, lane: str = "proof") -> T:
+    """`function(*args)` in the lane's worker process. A worker that died (killed, out of
+    memory) is replaced and the work tried once more."""
     loop = asyncio.get_running_loop()
-    pool = _the_pool()
+    pool = _the_pool(lane)
     try:
         return await loop.run_in_executor(pool, function, *args)
     except BrokenProcessPool:
-        if _pool is pool:  # not replaced yet by another caller that saw it die too
-            log.warning("the render worker died; starting a new one")
-            _pool = None
+        if _pools.get(lane) is pool:  # not replaced yet by another caller that saw it die
+            log.warning("the %s worker died; starting a new one", lane)
+            del _pools[lane]
             pool.shutdown(wait=False)
-        return await loop.run_in_executor(_the_pool(), function, *args)
+        return await loop.run_in_executor(_the_pool(lane), function, *args)
 
 
 def _ready() -> bool:
@@ -71,5 +75,6 @@ def _ready() -> bool:
 
 
 async def warm_up() -> None:
-    """Start the worker ahead of the first proof (an interpreter and fpdf take a second)."""
-    await in_worker(_ready)
+    """Start the workers ahead of the first proof or picture (an interpreter, fpdf and
+    Pillow take a second)."""
+    await asyncio.gather(*(in_worker(_ready, lane=lane) for lane in LANES))

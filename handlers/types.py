@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Literal
 
@@ -27,12 +28,33 @@ class Button(BaseModel):
             raise ValueError(f"button data must be 1..{MAX_BUTTON_DATA} bytes: {self.data!r}")
 
 
+class PictureRecipe(BaseModel):
+    """What a progress picture shows. The picture is drawn from it when it is sent
+    (`handlers.pictures`): never inside a transaction, and not at all when Telegram already
+    has the same picture. In the outbox it takes a few bytes, not a whole PNG."""
+
+    model_config = ConfigDict(frozen=True)
+
+    slices: tuple[tuple[str, float, bool, bool], ...]  # kind, hours, confirmed, self-noted
+    target_hours: int
+    rtl: bool = False
+
+    @property
+    def key(self) -> str:
+        """Equal recipes, equal pictures."""
+        digest = hashlib.blake2b(self.model_dump_json().encode(), digest_size=16).hexdigest()
+        return f"progress:{digest}"
+
+
 class Attachment(BaseModel):
+    """A file with a reply. A picture with a `recipe` has no content until it is drawn."""
+
     model_config = ConfigDict(ser_json_bytes="base64", val_json_bytes="base64")
 
     filename: str
     content: bytes
     mime: str
+    recipe: PictureRecipe | None = None
 
 
 class SpeechPart(BaseModel):

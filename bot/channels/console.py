@@ -13,6 +13,7 @@ from typing import TextIO
 
 from bot.channels.text import plain
 from handlers.common import int_arg
+from handlers.pictures import with_pictures
 from handlers.router import Router
 from handlers.types import Button, Reply, Turn
 
@@ -73,9 +74,8 @@ class Console:
     async def run(self) -> None:
         """Open with /start, then answer every line until end of input."""
         self.stdout.write("Meedoen — console chat. Ctrl-D to quit.\n")
-        self.show(
-            await self.router.handle(Turn(channel="console", address=self.address, text="/start"))
-        )
+        start = Turn(channel="console", address=self.address, text="/start")
+        self.show(await with_pictures(await self.router.handle(start)))
         loop = asyncio.get_running_loop()
         while True:
             self.stdout.write("> ")
@@ -83,7 +83,7 @@ class Console:
             line = await loop.run_in_executor(None, self.stdin.readline)
             if not line:
                 break
-            self.show(await self.router.handle(self.turn_for(line)))
+            self.show(await with_pictures(await self.router.handle(self.turn_for(line))))
         self.stdout.write("\n👋\n")
         self.stdout.flush()
 
@@ -92,4 +92,5 @@ class Console:
         if address != self.address:
             return
         self.stdout.write("🔔\n")
+        await with_pictures(replies)
         self.show(replies)

@@ -33,6 +33,7 @@ from handlers import mail_commands
 from handlers.context import Config
 from handlers.mail_confirm import prepare_confirmation_mail
 from handlers.mail_envelope import MailEnvelope, recipient_locale
+from handlers.pictures import with_pictures
 from handlers.types import Reply
 from i18n import translator
 from storage import mail as mail_store
@@ -100,6 +101,7 @@ class EmailChannel:
                 if token is not None:
                     envelope = dataclasses.replace(envelope, token=token)
             await mail_store.record_sent(tx, message_id, bounce_tag, envelope.to, now)
+        await with_pictures(replies)  # drawn after the transaction: a mail carries the bytes
         message, choices = render_mail(
             replies,
             envelope,

@@ -2,7 +2,8 @@
 
 Bot API, sendPhoto: "Pass a file_id as String to send a photo that exists on the Telegram
 servers (recommended)". Many people see the same progress picture (no hours yet, the same
-hours); an upload costs the multipart encoding and the bytes on the wire.
+hours); an upload costs the multipart encoding and the bytes on the wire. A picture made from
+a recipe is known by the recipe, so one Telegram has is not even drawn.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from telegram.error import BadRequest
 from telegram.ext import ExtBot
 
 from bot.channels.telegram_format import Markup
+from handlers.pictures import drawn
 from handlers.types import Attachment
 
 log = logging.getLogger(__name__)
@@ -31,24 +33,26 @@ class UploadedPhotos:
         self._ids: OrderedDict[bytes, str] = OrderedDict()
 
     @staticmethod
-    def _key(content: bytes) -> bytes:
-        return hashlib.blake2b(content, digest_size=16).digest()
+    def _key(image: Attachment) -> bytes:
+        if image.recipe is not None:
+            return image.recipe.key.encode()
+        return hashlib.blake2b(image.content, digest_size=16).digest()
 
-    def file_id(self, content: bytes) -> str | None:
-        key = self._key(content)
+    def file_id(self, image: Attachment) -> str | None:
+        key = self._key(image)
         found = self._ids.get(key)
         if found is not None:
             self._ids.move_to_end(key)
         return found
 
-    def remember(self, content: bytes, sent: Message) -> None:
+    def remember(self, image: Attachment, sent: Message) -> None:
         if sent.photo:
-            self._ids[self._key(content)] = sent.photo[-1].file_id
+            self._ids[self._key(image)] = sent.photo[-1].file_id
             while len(self._ids) > self.keep:
                 self._ids.popitem(last=False)
 
-    def forget(self, content: bytes) -> None:
-        self._ids.pop(self._key(content), None)
+    def forget(self, image: Attachment) -> None:
+        self._ids.pop(self._key(image), None)
 
     async def send(
         self,
@@ -62,7 +66,7 @@ class UploadedPhotos:
         """By file_id when Telegram has the picture already; else uploaded and remembered.
         The buttons go with the caption (none without one: they follow in a text message)."""
         markup = None if caption is None else markup
-        known = self.file_id(image.content)
+        known = self.file_id(image)
         if known is not None:
             try:
                 await bot.send_photo(chat_id, known, caption=caption, parse_mode=ParseMode.HTML,
@@ -70,7 +74,8 @@ class UploadedPhotos:
                 return
             except BadRequest as exc:  # the file_id is no longer valid: upload once more
                 log.info("photo file_id refused, uploading: %s", exc)
-                self.forget(image.content)
+                self.forget(image)
+        await drawn(image)
         sent = await bot.send_photo(
             chat_id,
             InputFile(image.content, filename=image.filename),
@@ -79,4 +84,4 @@ class UploadedPhotos:
             reply_markup=markup,
             rate_limit_args=limits,
         )
-        self.remember(image.content, sent)
+        self.remember(image, sent)

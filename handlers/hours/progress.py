@@ -6,15 +6,14 @@ the e-mail channel and the scheduler can confirm hours too.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from datetime import datetime
 
 from handlers.context import Config, Context, notify_person
 from handlers.hours.progress_bar import emoji_bar
-from handlers.hours.progress_picture import KIND_COLOURS, HoursSlice, render_progress
+from handlers.hours.progress_picture import KIND_COLOURS, HoursSlice
 from handlers.registry import N_, Feature
-from handlers.types import Attachment, Button, Reply
+from handlers.types import Attachment, Button, PictureRecipe, Reply
 from i18n import Translator
 from storage.db import Tx
 from storage.hours import Totals, totals
@@ -149,23 +148,19 @@ def progress_caption(t: Translator, result: Totals, config: Config) -> str:
 
 
 def progress_picture(t: Translator, result: Totals, config: Config) -> Attachment:
-    picture = render_progress(
-        slices_of(result, config.self_declared_counts), config.target_hours, rtl=t.rtl
+    """The picture as a recipe: drawn when it is sent (`handlers.pictures`), not here, so no
+    transaction waits for the drawing and a picture Telegram has is not drawn again."""
+    slices = slices_of(result, config.self_declared_counts)
+    recipe = PictureRecipe(
+        slices=tuple((x.kind, x.hours, x.confirmed, x.self_declared) for x in slices),
+        target_hours=config.target_hours,
+        rtl=t.rtl,
     )
-    return Attachment(filename="progress.png", content=picture, mime="image/png")
+    return Attachment(filename="progress.png", content=b"", mime="image/png", recipe=recipe)
 
 
 async def progress_replies(ctx: Context) -> list[Reply]:
     result = await totals(ctx.tx, ctx.person.id)
-    picture = Attachment(filename="progress.png", content=b"", mime="image/png")
-    slices = slices_of(result, ctx.config.self_declared_counts)
-    target, rtl = ctx.config.target_hours, ctx.t.rtl
-
-    async def render() -> None:
-        # ~30 ms of CPU: after the commit and in a thread, so no other turn waits for it.
-        picture.content = await asyncio.to_thread(render_progress, slices, target, rtl=rtl)
-
-    ctx.after_commit.append(render)
     buttons = [
         [
             Button(label=ctx._("⏱️ Log hours"), data="m:log"),
@@ -178,7 +173,7 @@ async def progress_replies(ctx: Context) -> list[Reply]:
     return [
         Reply(
             text=progress_caption(ctx.t, result, ctx.config),
-            image=picture,
+            image=progress_picture(ctx.t, result, ctx.config),
             buttons=buttons,
         )
     ]

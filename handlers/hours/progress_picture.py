@@ -365,7 +365,7 @@ def _draw_celebration(draw: ImageDraw.ImageDraw) -> None:
 
 
 def render_progress(
-    slices: Sequence[HoursSlice], target_hours: int = 40, *, rtl: bool = False
+    slices: Sequence[HoursSlice], target_hours: int = 40, rtl: bool = False
 ) -> bytes:
     """Render the progress picture as PNG bytes (800×600, deterministic).
 

@@ -6,12 +6,16 @@ Telegram servers (recommended)"), and a chat's command menu is set once, also ac
 from __future__ import annotations
 
 import sqlite3
+from typing import Any
 
 import pytest
 from telegram import BotCommand
 
 import bot.channels.telegram as telegram_module
 import bot.channels.telegram_format as telegram_format
+import handlers.pictures as pictures
+from handlers.context import notify_person
+from handlers.types import Attachment, PictureRecipe, Reply
 from tests.e2e import E2E, say, tap, telegram  # noqa: F401
 from tests.people.test_buddies_e2e import onboard_newcomer
 
@@ -31,6 +35,55 @@ async def test_the_same_picture_is_sent_again_by_file_id(telegram: E2E) -> None:
     telegram.fake.fail_next("sendPhoto", 400, description="Bad Request: wrong file identifier")
     (third,) = await say(amal, "/progress")
     assert third.photo == first.photo
+    assert telegram.fake.calls_to("sendPhoto")[-1].files == ["photo"]
+
+
+async def test_a_picture_telegram_has_is_not_drawn_again(
+    telegram: E2E,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The picture goes as a recipe; it is drawn (in the picture worker) only for an upload."""
+    drawn: list[object] = []
+    real = pictures.in_worker
+
+    async def counting(function: Any, *args: Any, lane: str = "proof") -> Any:
+        drawn.append(args[0])
+        return await real(function, *args, lane=lane)
+
+    monkeypatch.setattr(pictures, "in_worker", counting)
+    amal = telegram.user(803, "Amal", "en")
+    await onboard_newcomer(amal, "en")
+    (first,) = await say(amal, "/progress")
+    assert first.photo is not None and first.photo.startswith(b"\x89PNG\r\n\x1a\n")
+    assert len(drawn) == 1
+    await say(amal, "/progress")
+    assert len(drawn) == 1  # Telegram has it: sent by file_id, not drawn
+    await say(amal, "/log")  # the hours change, so the picture does: drawn again
+    await tap(amal, "hl:x")
+    await tap(amal, "hk:sport")
+    await say(amal, "2")
+    (saved,) = await tap(amal, "hd:1")
+    assert "Saved" in saved.body, saved.body
+    (changed,) = await say(amal, "/progress")
+    assert len(drawn) == 2 and changed.photo != first.photo
+
+
+async def test_a_queued_picture_is_drawn_when_delivered(telegram: E2E) -> None:  # noqa: F811
+    """The outbox keeps the recipe (a few bytes), and delivery draws and uploads it."""
+    amal = telegram.user(804, "Amal", "en")
+    await onboard_newcomer(amal, "en")
+    recipe = PictureRecipe(slices=(("sport", 40.0, True, False),), target_hours=40)
+    picture = Attachment(filename="progress.png", content=b"", mime="image/png", recipe=recipe)
+    async with telegram.db.transaction() as tx:
+        person_id = await tx.scalar("SELECT person_id FROM identities WHERE address = '804'")
+        await notify_person(tx, telegram.clock(), person_id,
+                            lambda t: [Reply(text="🏆", image=picture)], key="t:1",
+                            purpose="milestone")  # fmt: skip
+        payload = await tx.scalar("SELECT payload FROM outbox WHERE idempotency_key = 't:1'")
+    assert len(payload) < 500 and "recipe" in payload
+    await telegram.drain_outbox()
+    (sent,) = await amal.wait_messages(1)
+    assert sent.photo is not None and sent.photo.startswith(b"\x89PNG\r\n\x1a\n")
     assert telegram.fake.calls_to("sendPhoto")[-1].files == ["photo"]
 
 

@@ -17,6 +17,7 @@ from handlers.hours.progress_picture import (
     self_noted_fill,
     slot_layout,
 )
+from handlers.pictures import draw
 from handlers.router import Router
 from storage.db import Database
 from tests.conftest import Chat, Clock
@@ -26,7 +27,8 @@ from tests.hours.test_hours_support import log_hours, paired
 def _slots(replies) -> list[tuple[int, int, int]]:
     (reply,) = replies
     assert reply.image is not None and reply.image.mime == "image/png"
-    picture = Image.open(io.BytesIO(reply.image.content)).convert("RGB")
+    assert reply.image.recipe is not None and not reply.image.content  # drawn when sent
+    picture = Image.open(io.BytesIO(draw(reply.image.recipe))).convert("RGB")
     assert picture.size == (WIDTH, HEIGHT)
     return [picture.getpixel(((x0 + x1) // 2, (y0 + y1) // 2)) for x0, y0, x1, y1 in
             slot_layout(40)]  # fmt: skip

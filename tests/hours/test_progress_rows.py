@@ -24,6 +24,7 @@ from handlers.hours.progress_picture import (
     self_noted_fill,
     slot_layout,
 )
+from handlers.pictures import draw
 
 SPORT = KIND_COLOURS["sport"]
 
@@ -135,7 +136,8 @@ async def test_reaching_the_target_sends_the_celebration_picture(db, clock) -> N
         await newcomer.say(hours)
         await newcomer.press(f"hd:{day}")
     (done,) = [r for r in await inbox(db, newcomer.address, "milestone") if r.image]
-    picture = Image.open(io.BytesIO(done.image.content)).convert("RGB")
+    assert done.image is not None and done.image.recipe is not None  # drawn when sent
+    picture = Image.open(io.BytesIO(draw(done.image.recipe))).convert("RGB")
     assert picture.getpixel((3, HEIGHT // 2)) == CELEBRATION_GOLD  # the gold frame
     boxes = slot_layout(40, rtl=True)  # Arabic: filled from the right
     assert all(picture.getpixel(((a + c) // 2, (b + d) // 2)) == self_noted_fill("sport")
