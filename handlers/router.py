@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from handlers import priority
@@ -17,13 +18,23 @@ from handlers.voice.speak import chosen_in_turn, with_voice
 from i18n import locale_from_telegram, translator
 from storage import updates
 from storage.clock import utcnow
-from storage.conversations import load_state, save_state
+from storage.conversations import load_state, save_state_at_commit
 from storage.db import Database
-from storage.people import create_person, find_by_identity, update_person
+from storage.people import create_person, find_by_identity, seen_at_commit
 
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 1000  # characters; longer input is refused, never truncated silently
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A turn's replies, and the person's language and role after it (None when the turn
+    did not get that far); `forgotten` when the person had everything deleted."""
+
+    replies: list[Reply]
+    person: tuple[str, str | None] | None = None
+    forgotten: bool = False
 
 
 class Router:
@@ -41,10 +52,14 @@ class Router:
 
     async def handle(self, turn: Turn) -> list[Reply]:
         """Answer one turn. Errors roll the turn back and get a kind reply; nothing half-done."""
+        return (await self.answer(turn)).replies
+
+    async def answer(self, turn: Turn) -> Answer:
+        """`handle`, and who the person is after the turn (for a channel's own settings)."""
         with priority.turn():  # ticks wait at their yield points meanwhile
             return await self._handle(turn)
 
-    async def _handle(self, turn: Turn) -> list[Reply]:
+    async def _handle(self, turn: Turn) -> Answer:
         locale = self.config.default_locale
         try:
             async with self.db.transaction() as tx:
@@ -53,7 +68,7 @@ class Router:
                     tx, turn.channel, turn.update_id, now
                 ):
                     log.info("update %s was handled before; skipped", turn.update_id)
-                    return []
+                    return Answer([])
                 person = await find_by_identity(tx, turn.channel, turn.address)
                 if person is None:
                     guess = locale_from_telegram(turn.language_hint) or self.config.default_locale
@@ -66,22 +81,23 @@ class Router:
                 if not ctx.forgotten and turn.channel == "telegram":
                     chosen = chosen_in_turn(ctx.state.step, replies)
                     replies = await with_voice(tx, person.id, ctx.person.locale, replies, chosen)
-                if not ctx.forgotten:
+                if not ctx.forgotten:  # the turn's last writes: they go with the COMMIT
                     if ctx.state != loaded:
-                        await save_state(tx, person.id, ctx.state, now)
+                        save_state_at_commit(tx, person.id, ctx.state, now)
                     if ctx.person.consented:
-                        await update_person(tx, person.id, last_seen_at=now)
+                        seen_at_commit(tx, person.id, now)
             if self.on_commit is not None and tx.queued:
                 self.on_commit()
             for work in ctx.after_commit:
                 await work()
-            return replies
+            if ctx.forgotten:
+                return Answer(replies, forgotten=True)
+            return Answer(replies, (ctx.person.locale, ctx.person.role))
         except Exception:
             log.exception("turn failed on %s", turn.channel)
             t = translator(locale)
-            return [
-                Reply(text=t._("😕 Sorry, something went wrong. Please try again, or type /menu."))
-            ]
+            text = t._("😕 Sorry, something went wrong. Please try again, or type /menu.")
+            return Answer([Reply(text=text)])
 
 
 async def dispatch(ctx: Context) -> list[Reply]:

@@ -36,11 +36,18 @@ async def load_state(tx: Tx, person_id: int) -> ConversationState:
     )
 
 
+_SAVE = (
+    "INSERT INTO conversations (person_id, flow, step, data, updated_at) "
+    "VALUES (?, ?, ?, ?, ?) "
+    "ON CONFLICT (person_id) DO UPDATE SET flow = excluded.flow, step = excluded.step, "
+    "data = excluded.data, updated_at = excluded.updated_at"
+)
+
+
 async def save_state(tx: Tx, person_id: int, state: ConversationState, now: datetime) -> None:
-    await tx.execute(
-        "INSERT INTO conversations (person_id, flow, step, data, updated_at) "
-        "VALUES (?, ?, ?, ?, ?) "
-        "ON CONFLICT (person_id) DO UPDATE SET flow = excluded.flow, step = excluded.step, "
-        "data = excluded.data, updated_at = excluded.updated_at",
-        (person_id, state.flow, state.step, dumps(state.data), iso(now)),
-    )
+    await tx.execute(_SAVE, (person_id, state.flow, state.step, dumps(state.data), iso(now)))
+
+
+def save_state_at_commit(tx: Tx, person_id: int, state: ConversationState, now: datetime) -> None:
+    """`save_state` with the transaction's COMMIT (a turn's last write)."""
+    tx.at_commit(_SAVE, (person_id, state.flow, state.step, dumps(state.data), iso(now)))

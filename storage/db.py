@@ -67,6 +67,23 @@ def _statement(conn: sqlite3.Connection, sql: str, params: Params, want: str) ->
         cursor.close()
 
 
+Statement = tuple[str, Params, str]  # sql, parameters, what is wanted of it
+
+
+def _statements(conn: sqlite3.Connection, statements: list[Statement]) -> Any:
+    """Several statements in one trip; what the last one gives."""
+    result = None
+    for sql, params, want in statements:
+        result = _statement(conn, sql, params, want)
+    return result
+
+
+def _many(conn: sqlite3.Connection, begin: str | None, sql: str, rows: Iterable[Any]) -> None:
+    if begin is not None:
+        conn.execute(begin)
+    conn.executemany(sql, rows)
+
+
 async def run(conn: aiosqlite.Connection, sql: str, params: Params = (), want: str = "") -> Any:
     """Execute, fetch and close in one trip to the connection's thread.
 
@@ -77,6 +94,11 @@ async def run(conn: aiosqlite.Connection, sql: str, params: Params = (), want: s
     return await conn._execute(_statement, conn._conn, sql, params, want)
 
 
+async def run_all(conn: aiosqlite.Connection, statements: list[Statement]) -> Any:
+    """Several statements in one trip (see `run`); what the last one gives."""
+    return await conn._execute(_statements, conn._conn, statements)
+
+
 async def _rollback(conn: aiosqlite.Connection) -> None:
     """Roll back whatever is open; queued after any statement still running on `conn`."""
     with contextlib.suppress(sqlite3.OperationalError):  # none open (BEGIN itself failed)
@@ -84,36 +106,72 @@ async def _rollback(conn: aiosqlite.Connection) -> None:
 
 
 class Tx:
-    """A connection inside an open transaction, with small query helpers."""
+    """A connection inside a transaction, with small query helpers.
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    The transaction begins with its first statement, in the same trip to the connection's
+    thread, and writes queued with `at_commit` go with the COMMIT: a turn that reads three
+    things and writes two makes three trips, not seven.
+    """
+
+    def __init__(self, conn: aiosqlite.Connection, begin: str) -> None:
         self.conn = conn
         self.queued = False  # a message was put in the outbox: wake the sender after commit
+        self._begin: str | None = begin  # not yet sent
+        self._at_commit: list[Statement] = []
+
+    @property
+    def begun(self) -> bool:
+        return self._begin is None
+
+    async def _run(self, sql: str, params: Params, want: str) -> Any:
+        if self._begin is None:
+            return await run(self.conn, sql, params, want)
+        begin, self._begin = self._begin, None
+        return await run_all(self.conn, [(begin, (), ""), (sql, params, want)])
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; return lastrowid (for inserts) or rowcount."""
         want = "lastrowid" if sql.lstrip()[:6].upper() == "INSERT" else "rowcount"
-        result: int = await run(self.conn, sql, params, want)
+        result: int = await self._run(sql, params, want)
         return result
 
+    def at_commit(self, sql: str, params: Params = ()) -> None:
+        """Write this with the COMMIT, in the same trip: for the last writes of a transaction,
+        which nothing in it reads afterwards. A failure rolls the whole transaction back."""
+        self._at_commit.append((sql, params, "rowcount"))
+
     async def rowcount(self, sql: str, params: Params = ()) -> int:
-        result: int = await run(self.conn, sql, params, "rowcount")
+        result: int = await self._run(sql, params, "rowcount")
         return result
 
     async def executemany(self, sql: str, rows: Iterable[Iterable[Any]]) -> None:
-        await self.conn.executemany(sql, rows)
+        begin, self._begin = self._begin, None
+        await self.conn._execute(_many, self.conn._conn, begin, sql, list(rows))
 
     async def one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        row: aiosqlite.Row | None = await run(self.conn, sql, params, "one")
+        row: aiosqlite.Row | None = await self._run(sql, params, "one")
         return row
 
     async def all(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
-        rows: list[aiosqlite.Row] = await run(self.conn, sql, params, "all")
+        rows: list[aiosqlite.Row] = await self._run(sql, params, "all")
         return rows
 
     async def scalar(self, sql: str, params: Params = ()) -> Any:
         row = await self.one(sql, params)
         return None if row is None else row[0]
+
+    async def commit(self) -> None:
+        """The writes queued `at_commit`, then COMMIT, in one trip; nothing when the
+        transaction never began."""
+        if self._begin is not None and not self._at_commit:
+            return
+        statements: list[Statement] = []
+        if self._begin is not None:
+            statements.append((self._begin, (), ""))
+        self._begin = None
+        statements += [*self._at_commit, ("COMMIT", (), "")]
+        self._at_commit = []
+        await run_all(self.conn, statements)
 
 
 class Database:
@@ -173,22 +231,20 @@ class Database:
     async def transaction(self) -> AsyncIterator[Tx]:
         """One serialised write transaction: committed on success, rolled back on error.
 
-        Keep it short: every other writer (and every turn) waits for it.
+        Keep it short: every other writer (and every turn) waits for it. `BEGIN IMMEDIATE`
+        goes with the first statement.
         """
         async with self._lock:
             conn = self.conn
+            tx = Tx(conn, "BEGIN IMMEDIATE")
             try:
-                await run(conn, "BEGIN IMMEDIATE")
+                yield tx
             except BaseException:
-                await _to_the_end(_rollback(conn))  # a cancelled BEGIN may still have begun
+                if tx.begun:  # also after a cancelled first trip, which may have begun
+                    await _to_the_end(_rollback(conn))
                 raise
             try:
-                yield Tx(conn)
-            except BaseException:
-                await _to_the_end(_rollback(conn))
-                raise
-            try:
-                await _to_the_end(run(conn, "COMMIT"))
+                await _to_the_end(tx.commit())
             except asyncio.CancelledError:
                 raise  # committed all the same
             except BaseException:
@@ -209,12 +265,13 @@ class Database:
         if self._conn is None:
             raise RuntimeError("database is not open")
         conn = await self._readers.get()
+        tx = Tx(conn, "BEGIN")
         try:
             try:
-                await _to_the_end(run(conn, "BEGIN"))
-                yield Tx(conn)
-            finally:  # also after a cancelled BEGIN, which may have begun all the same
-                await _to_the_end(_rollback(conn))
+                yield tx
+            finally:  # also after a cancelled first trip, which may have begun all the same
+                if tx.begun:
+                    await _to_the_end(_rollback(conn))
         finally:
             self._readers.put_nowait(conn)
 

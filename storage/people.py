@@ -135,6 +135,11 @@ async def update_person(tx: Tx, person_id: int, **fields: Any) -> None:
     await tx.execute(f"UPDATE people SET {assignments} WHERE id = ?", (*values, person_id))
 
 
+def seen_at_commit(tx: Tx, person_id: int, now: datetime) -> None:
+    """The person was here (`last_seen_at`), written with the transaction's COMMIT."""
+    tx.at_commit("UPDATE people SET last_seen_at = ? WHERE id = ?", (iso(now), person_id))
+
+
 async def identities_of(tx: Tx, person_id: int) -> list[Identity]:
     rows = await tx.all(
         "SELECT person_id, channel, address FROM identities WHERE person_id = ? ORDER BY id",

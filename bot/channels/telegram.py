@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -48,6 +49,7 @@ from bot.outbox_sender import DeliveryError, cancel_and_wait
 from bot.settings import Settings
 from handlers import priority
 from handlers.context import dump_replies
+from handlers.router import Answer
 from handlers.types import Reply, Turn
 from i18n import LANGUAGES, translator
 from storage import outbox, updates
@@ -58,6 +60,7 @@ from storage.people import chat_menu, set_chat_menu
 log = logging.getLogger(__name__)
 
 CAPTION_LIMIT = 1024
+MENUS_KEPT = 100_000  # chats whose menu is known here (a few dozen bytes each)
 
 
 class TelegramChannel:
@@ -99,6 +102,7 @@ class TelegramChannel:
         self.wiring: Wiring | None = None
         self.voice_notes = VoiceNotes()
         self.photos = UploadedPhotos()
+        self.menus: OrderedDict[str, str] = OrderedDict()  # chat → menu set, as far as known
         self._sender_task: asyncio.Task[None] | None = None
         self._ops_task: asyncio.Task[None] | None = None
         self.ops: Ops | None = None
@@ -172,29 +176,37 @@ class TelegramChannel:
         await bot.set_my_description(description)
         await bot.set_my_short_description(short)
 
-    async def fit_chat_menu(self, chat_id: int) -> None:
+    async def fit_chat_menu(self, chat_id: int, answer: Answer) -> None:
         """This chat's command menu in the language chosen in Meedoen, with only the commands
         the person's role can use (BotCommandScopeChat); set again when either changes, or
-        the commands do. What was set is stored, so a restart does not set every menu again.
-        Never in the way of the answer: a failure here is logged and the answer goes out."""
-        if self.db is None:
+        the commands do. What was set is stored (so a restart does not set every menu again)
+        and kept here (so a turn does not read it). Never in the way of the answer: a
+        failure here is logged and the answer goes out."""
+        if self.db is None or (answer.person is None and not answer.forgotten):
             return
         address = str(chat_id)
+        bot = self.application.bot
         try:
-            async with self.db.read() as tx:
-                fit = await chat_menu(tx, "telegram", address)
-            bot = self.application.bot
-            if fit is None:  # forgotten in this turn: back to the menu of the app's language
+            if answer.person is None:  # forgotten: back to the menu of the app's language
+                self.menus.pop(address, None)
                 await bot.delete_my_commands(BotCommandScopeChat(chat_id))
                 return
-            locale, role, was_set = fit
-            wanted = menu_key(locale, role)
-            if wanted == was_set:
-                return
-            scope = BotCommandScopeChat(chat_id)
-            await bot.set_my_commands(command_menu(locale, role), scope=scope)
-            async with self.db.transaction() as tx:
-                await set_chat_menu(tx, "telegram", address, wanted)
+            wanted = menu_key(*answer.person)
+            was_set = self.menus.get(address)
+            if was_set is None:  # the first turn of this chat since the start
+                async with self.db.read() as tx:
+                    fit = await chat_menu(tx, "telegram", address)
+                was_set = fit[2] if fit is not None else ""
+            if wanted != was_set:
+                await bot.set_my_commands(
+                    command_menu(*answer.person), scope=BotCommandScopeChat(chat_id)
+                )
+                async with self.db.transaction() as tx:
+                    await set_chat_menu(tx, "telegram", address, wanted)
+            self.menus[address] = wanted
+            self.menus.move_to_end(address)
+            while len(self.menus) > MENUS_KEPT:
+                self.menus.popitem(last=False)
         except TelegramError as exc:
             log.info("chat menu not set: %s", exc)
         except Exception:  # the store is busy or failing: the answer must still go out
@@ -220,8 +232,9 @@ class TelegramChannel:
             turn = await with_voice_bytes(turn, update.effective_message)
             replies = await self._staff_document(update, turn)
             if not replies:
-                replies = await self.wiring.router.handle(turn)
-            await self.fit_chat_menu(int(turn.address))  # before the answer: the menu fits it
+                answer = await self.wiring.router.answer(turn)
+                replies = answer.replies
+                await self.fit_chat_menu(int(turn.address), answer)  # before: the menu fits it
             source = (
                 query.message if query is not None and isinstance(query.message, Message) else None
             )

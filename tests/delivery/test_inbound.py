@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import asyncio
 
-from handlers.types import Reply, Turn
+from handlers.router import Answer
+from handlers.types import Turn
 from tests.e2e import E2E, say, telegram  # noqa: F401
 
 
@@ -17,17 +18,17 @@ async def test_a_slow_chat_does_not_hold_up_another_and_each_chat_stays_in_order
     amal, jan = telegram.user(6101), telegram.user(6102, "Jan", "nl")
     assert telegram.channel.wiring is not None
     router = telegram.channel.wiring.router
-    real = router.handle
+    real = router.answer
     amal_may_go = asyncio.Event()
     handled: list[str] = []
 
-    async def handle(turn: Turn) -> list[Reply]:
+    async def answer(turn: Turn) -> Answer:
         if turn.address == "6101" and turn.text == "/help":
             await amal_may_go.wait()  # Amal's first turn is slow
         handled.append(f"{turn.address} {turn.text}")
         return await real(turn)
 
-    router.handle = handle  # type: ignore[method-assign]
+    router.answer = answer  # type: ignore[method-assign]
     await amal.send("/help")
     await amal.send("/menu")
     await say(jan, "/help")  # answered while Amal's turn still runs

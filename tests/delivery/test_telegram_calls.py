@@ -149,6 +149,8 @@ async def test_a_failing_store_never_costs_the_answer(
     await onboard_newcomer(amal, "en")
     async with telegram.db.transaction() as tx:
         await tx.execute("UPDATE identities SET menu = NULL WHERE address = '804'")
+    await telegram.restart()  # what this process knew of the menu is gone with it
+    sets = chat_menus_set(telegram, 804)
 
     async def locked(*_args: object) -> None:
         raise sqlite3.OperationalError("database is locked")
@@ -156,3 +158,4 @@ async def test_a_failing_store_never_costs_the_answer(
     monkeypatch.setattr(telegram_module, "set_chat_menu", locked)
     help_text, _menu = await say(amal, "/help", n=2)
     assert "/menu" in help_text.body
+    assert chat_menus_set(telegram, 804) == sets + 1  # the menu was set; storing it failed
