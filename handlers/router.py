@@ -18,9 +18,9 @@ from handlers.voice.speak import chosen_in_turn, with_voice
 from i18n import locale_from_telegram, translator
 from storage import updates
 from storage.clock import utcnow
-from storage.conversations import load_state, save_state_at_commit
+from storage.conversations import save_state_at_commit, state_by_identity, state_from
 from storage.db import Database
-from storage.people import create_person, find_by_identity, seen_at_commit
+from storage.people import by_identity, create_person, person_from, seen_at_commit
 
 log = logging.getLogger(__name__)
 
@@ -64,17 +64,20 @@ class Router:
         try:
             async with self.db.transaction() as tx:
                 now = self.clock()
-                if turn.update_id is not None and not await updates.first_time(
-                    tx, turn.channel, turn.update_id, now
-                ):
+                # Record the update, find the person and their state: one trip to the store.
+                asked = [by_identity(turn.channel, turn.address),
+                         state_by_identity(turn.channel, turn.address)]  # fmt: skip
+                if turn.update_id is not None:
+                    asked.append(updates.recording(turn.channel, turn.update_id, now))
+                found = await tx.batch(asked)
+                if turn.update_id is not None and found[2] != 1:
                     log.info("update %s was handled before; skipped", turn.update_id)
                     return Answer([])
-                person = await find_by_identity(tx, turn.channel, turn.address)
+                person, state = person_from(found[0]), state_from(found[1])
                 if person is None:
                     guess = locale_from_telegram(turn.language_hint) or self.config.default_locale
                     person = await create_person(tx, turn.channel, turn.address, guess, now)
                 locale = person.locale
-                state = await load_state(tx, person.id)
                 loaded = state.model_copy(deep=True)
                 ctx = Context(tx, person, state, self.config, now, turn, REGISTRY)
                 replies = way_on(ctx, await dispatch(ctx))

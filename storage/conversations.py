@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from storage.clock import iso
-from storage.db import Tx, dumps, loads
+from storage.db import Statement, Tx, dumps, loads
 
 
 class ConversationState(BaseModel):
@@ -17,11 +17,26 @@ class ConversationState(BaseModel):
     data: dict[str, Any] = Field(default_factory=dict)
 
 
+def state_by_identity(channel: str, address: str) -> Statement:
+    """The state of the person at an address (read the row with `state_from`)."""
+    return (
+        "SELECT flow, step, data FROM conversations WHERE person_id = "
+        "(SELECT person_id FROM identities WHERE channel = ? AND address = ?)",
+        (channel, address),
+        "one",
+    )
+
+
 async def load_state(tx: Tx, person_id: int) -> ConversationState:
     """The stored state; what is not of the right shape reads as empty (never raises)."""
     row = await tx.one(
         "SELECT flow, step, data FROM conversations WHERE person_id = ?", (person_id,)
     )
+    return state_from(row)
+
+
+def state_from(row: Any) -> ConversationState:
+    """A stored state row (or None) as a state; a row not of the right shape reads as empty."""
     if row is None:
         return ConversationState()
     try:

@@ -70,12 +70,9 @@ def _statement(conn: sqlite3.Connection, sql: str, params: Params, want: str) ->
 Statement = tuple[str, Params, str]  # sql, parameters, what is wanted of it
 
 
-def _statements(conn: sqlite3.Connection, statements: list[Statement]) -> Any:
-    """Several statements in one trip; what the last one gives."""
-    result = None
-    for sql, params, want in statements:
-        result = _statement(conn, sql, params, want)
-    return result
+def _statements(conn: sqlite3.Connection, statements: list[Statement]) -> list[Any]:
+    """Several statements in one trip; what each gives."""
+    return [_statement(conn, sql, params, want) for sql, params, want in statements]
 
 
 def _many(conn: sqlite3.Connection, begin: str | None, sql: str, rows: Iterable[Any]) -> None:
@@ -94,9 +91,10 @@ async def run(conn: aiosqlite.Connection, sql: str, params: Params = (), want: s
     return await conn._execute(_statement, conn._conn, sql, params, want)
 
 
-async def run_all(conn: aiosqlite.Connection, statements: list[Statement]) -> Any:
-    """Several statements in one trip (see `run`); what the last one gives."""
-    return await conn._execute(_statements, conn._conn, statements)
+async def run_all(conn: aiosqlite.Connection, statements: list[Statement]) -> list[Any]:
+    """Several statements in one trip (see `run`); what each gives."""
+    results: list[Any] = await conn._execute(_statements, conn._conn, statements)
+    return results
 
 
 async def _rollback(conn: aiosqlite.Connection) -> None:
@@ -126,8 +124,15 @@ class Tx:
     async def _run(self, sql: str, params: Params, want: str) -> Any:
         if self._begin is None:
             return await run(self.conn, sql, params, want)
+        return (await self.batch([(sql, params, want)]))[0]
+
+    async def batch(self, statements: list[Statement]) -> list[Any]:
+        """Several statements in one trip, in order; what each gives ("one", "all",
+        "rowcount" or "lastrowid", as its third part says)."""
         begin, self._begin = self._begin, None
-        return await run_all(self.conn, [(begin, (), ""), (sql, params, want)])
+        if begin is None:
+            return await run_all(self.conn, statements)
+        return (await run_all(self.conn, [(begin, (), ""), *statements]))[1:]
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; return lastrowid (for inserts) or rowcount."""

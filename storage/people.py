@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from storage.clock import iso, parse
-from storage.db import Tx, dumps, loads
+from storage.db import Statement, Tx, dumps, loads
 from storage.outbox_forget import drop_queued_about
 
 Role = Literal["newcomer", "buddy", "provider", "staff"]
@@ -93,13 +93,22 @@ async def get_person(tx: Tx, person_id: int) -> Person | None:
     return None if row is None else _person(row)
 
 
-async def find_by_identity(tx: Tx, channel: str, address: str) -> Person | None:
-    row = await tx.one(
+def by_identity(channel: str, address: str) -> Statement:
+    """The person at an address (read the row with `person_from`)."""
+    return (
         "SELECT p.* FROM people p JOIN identities i ON i.person_id = p.id "
         "WHERE i.channel = ? AND i.address = ?",
         (channel, address),
+        "one",
     )
+
+
+def person_from(row: Any) -> Person | None:
     return None if row is None else _person(row)
+
+
+async def find_by_identity(tx: Tx, channel: str, address: str) -> Person | None:
+    return person_from((await tx.batch([by_identity(channel, address)]))[0])
 
 
 async def create_person(tx: Tx, channel: str, address: str, locale: str, now: datetime) -> Person:

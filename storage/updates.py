@@ -10,15 +10,21 @@ from __future__ import annotations
 from datetime import datetime
 
 from storage.clock import iso
-from storage.db import Tx
+from storage.db import Statement, Tx
+
+
+def recording(channel: str, update_id: int, now: datetime) -> Statement:
+    """Record the update as handled; its rowcount is 0 when it was handled before."""
+    return (
+        "INSERT OR IGNORE INTO handled_updates (channel, update_id, handled_at) VALUES (?, ?, ?)",
+        (channel, update_id, iso(now)),
+        "rowcount",
+    )
 
 
 async def first_time(tx: Tx, channel: str, update_id: int, now: datetime) -> bool:
     """Record the update as handled; False when it was handled before."""
-    inserted = await tx.rowcount(
-        "INSERT OR IGNORE INTO handled_updates (channel, update_id, handled_at) VALUES (?, ?, ?)",
-        (channel, update_id, iso(now)),
-    )
+    inserted: int = (await tx.batch([recording(channel, update_id, now)]))[0]
     return inserted == 1
 
 
