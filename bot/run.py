@@ -47,7 +47,7 @@ async def run_telegram(settings: Settings) -> None:
     db = await open_database(settings)
     try:
         channel = TelegramChannel(settings, db)
-        warm_task = asyncio.create_task(warm_up())  # the proof renderer, ahead of the first
+        warm_task = asyncio.create_task(warm_up())  # the render workers, ahead of the first
         mail_task = start_mail_watcher(
             settings, db, handler_config(settings),
             wake=lambda: channel.wiring.sender.wake() if channel.wiring else None,

@@ -107,8 +107,9 @@ class Tx:
     """A connection inside a transaction, with small query helpers.
 
     The transaction begins with its first statement, in the same trip to the connection's
-    thread, and writes queued with `at_commit` go with the COMMIT: a turn that reads three
-    things and writes two makes three trips, not seven.
+    thread; `batch` sends several statements in one trip; writes queued with `at_commit` go
+    with the COMMIT. A turn that reads three things (one batch) and writes two at commit makes
+    two trips, not seven.
     """
 
     def __init__(self, conn: aiosqlite.Connection, begin: str) -> None:
