@@ -64,8 +64,8 @@ async def _database(settings: Settings, now: datetime) -> list[Check]:
         return [(False, f"database {path}: {type(exc).__name__}: {exc}")]
     try:
         async with db.read() as tx:
+            integrity = await tx.scalar("PRAGMA quick_check")  # begins the snapshot
             version = await current_version(tx.conn)
-            integrity = await tx.scalar("PRAGMA quick_check")
             outbox = await delivery.summary(tx, now)
     finally:
         await db.close()

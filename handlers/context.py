@@ -298,7 +298,16 @@ async def notify_person(
 
 
 def dump_replies(replies: list[Reply]) -> str:
-    return "[" + ",".join(reply.model_dump_json() for reply in replies) + "]"
+    """Replies as JSON for the outbox; a picture with a recipe goes as its recipe only (it is
+    drawn again when sent, or sent by its file_id), not as a PNG."""
+    return "[" + ",".join(_without_drawn(reply).model_dump_json() for reply in replies) + "]"
+
+
+def _without_drawn(reply: Reply) -> Reply:
+    image = reply.image
+    if image is None or image.recipe is None or not image.content:
+        return reply
+    return reply.model_copy(update={"image": image.model_copy(update={"content": b""})})
 
 
 def load_replies(payload: str) -> list[Reply]:

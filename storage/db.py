@@ -133,7 +133,12 @@ class Tx:
         begin, self._begin = self._begin, None
         if begin is None:
             return await run_all(self.conn, statements)
-        return (await run_all(self.conn, [(begin, (), ""), *statements]))[1:]
+        try:
+            return (await run_all(self.conn, [(begin, (), ""), *statements]))[1:]
+        except sqlite3.Error:
+            if not self.conn.in_transaction:  # BEGIN itself failed (busy): not begun yet
+                self._begin = begin
+            raise
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; return lastrowid (for inserts) or rowcount."""

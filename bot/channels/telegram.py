@@ -6,12 +6,10 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from telegram import (
-    BotCommandScopeChat,
     BotCommandScopeDefault,
     InputFile,
     Message,
@@ -36,12 +34,12 @@ from bot.channels.telegram_format import (
     bot_descriptions,
     command_menu,
     keyboard,
-    menu_key,
     telegram_language_code,
     turn_from_update,
 )
 from bot.channels.telegram_inbound import ChatOrderedProcessor
 from bot.channels.telegram_limits import BULK, FloodLimiter, PTBRateLimiter, retry_seconds
+from bot.channels.telegram_menus import ChatMenus
 from bot.channels.telegram_photos import UploadedPhotos
 from bot.channels.telegram_voice import VoiceNotes, send_voice, with_voice_bytes
 from bot.ops import Ops
@@ -49,18 +47,16 @@ from bot.outbox_sender import DeliveryError, cancel_and_wait
 from bot.settings import Settings
 from handlers import priority
 from handlers.context import dump_replies
-from handlers.router import Answer
+from handlers.pictures import drawn
 from handlers.types import Reply, Turn
 from i18n import LANGUAGES, translator
 from storage import outbox, updates
 from storage.clock import utcnow
 from storage.db import Database
-from storage.people import chat_menu, set_chat_menu
 
 log = logging.getLogger(__name__)
 
 CAPTION_LIMIT = 1024
-MENUS_KEPT = 100_000  # chats whose menu is known here (a few dozen bytes each)
 
 
 class TelegramChannel:
@@ -102,7 +98,7 @@ class TelegramChannel:
         self.wiring: Wiring | None = None
         self.voice_notes = VoiceNotes()
         self.photos = UploadedPhotos()
-        self.menus: OrderedDict[str, str] = OrderedDict()  # chat → menu set, as far as known
+        self.menus = ChatMenus()
         self._sender_task: asyncio.Task[None] | None = None
         self._ops_task: asyncio.Task[None] | None = None
         self.ops: Ops | None = None
@@ -176,42 +172,6 @@ class TelegramChannel:
         await bot.set_my_description(description)
         await bot.set_my_short_description(short)
 
-    async def fit_chat_menu(self, chat_id: int, answer: Answer) -> None:
-        """This chat's command menu in the language chosen in Meedoen, with only the commands
-        the person's role can use (BotCommandScopeChat); set again when either changes, or
-        the commands do. What was set is stored (so a restart does not set every menu again)
-        and kept here (so a turn does not read it). Never in the way of the answer: a
-        failure here is logged and the answer goes out."""
-        if self.db is None or (answer.person is None and not answer.forgotten):
-            return
-        address = str(chat_id)
-        bot = self.application.bot
-        try:
-            if answer.person is None:  # forgotten: back to the menu of the app's language
-                self.menus.pop(address, None)
-                await bot.delete_my_commands(BotCommandScopeChat(chat_id))
-                return
-            wanted = menu_key(*answer.person)
-            was_set = self.menus.get(address)
-            if was_set is None:  # the first turn of this chat since the start
-                async with self.db.read() as tx:
-                    fit = await chat_menu(tx, "telegram", address)
-                was_set = fit[2] if fit is not None else ""
-            if wanted != was_set:
-                await bot.set_my_commands(
-                    command_menu(*answer.person), scope=BotCommandScopeChat(chat_id)
-                )
-                async with self.db.transaction() as tx:
-                    await set_chat_menu(tx, "telegram", address, wanted)
-            self.menus[address] = wanted
-            self.menus.move_to_end(address)
-            while len(self.menus) > MENUS_KEPT:
-                self.menus.popitem(last=False)
-        except TelegramError as exc:
-            log.info("chat menu not set: %s", exc)
-        except Exception:  # the store is busy or failing: the answer must still go out
-            log.warning("chat menu not fitted", exc_info=True)
-
     # --- incoming -------------------------------------------------------------------------
     async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         # From the update to the last answer, ticks wait at their yield points: a tick busy
@@ -234,7 +194,8 @@ class TelegramChannel:
             if not replies:
                 answer = await self.wiring.router.answer(turn)
                 replies = answer.replies
-                await self.fit_chat_menu(int(turn.address), answer)  # before: the menu fits it
+                if self.db is not None:  # before the answer: the menu fits it
+                    await self.menus.fit(self.application.bot, self.db, int(turn.address), answer)
             source = (
                 query.message if query is not None and isinstance(query.message, Message) else None
             )
@@ -249,7 +210,14 @@ class TelegramChannel:
     async def answer(
         self, chat_id: int, replies: list[Reply], source: Message | None, update_id: int
     ) -> None:
-        """Send a turn's answer; what cannot be sent now (network, 429) goes to the outbox."""
+        """Send a turn's answer; what cannot be sent now (network, 429, a picture that could
+        not be drawn) goes to the outbox, which tries again and tells the operators."""
+        try:
+            await self.draw_unknown(replies)  # before the first reply: all or nothing goes
+        except Exception:
+            log.exception("answer to update %s queued: a picture could not be drawn", update_id)
+            await self._queue_answer(chat_id, replies, update_id)
+            return
         for done, reply in enumerate(replies):
             try:
                 await self.send(chat_id, [reply], source=source)
@@ -257,6 +225,18 @@ class TelegramChannel:
                 log.warning("answer to update %s queued: %s", update_id, exc)
                 await self._queue_answer(chat_id, replies[done:], update_id)
                 return
+            except TelegramError:
+                raise  # refused for good (a bad request): PTB's error handler answers
+            except Exception:
+                log.exception("answer to update %s queued", update_id)
+                await self._queue_answer(chat_id, replies[done:], update_id)
+                return
+
+    async def draw_unknown(self, replies: list[Reply]) -> None:
+        """Draw the pictures Telegram does not have yet (the others go by file_id)."""
+        for reply in replies:
+            if reply.image is not None and self.photos.file_id(reply.image) is None:
+                await drawn(reply.image)
 
     async def _queue_answer(self, chat_id: int, replies: list[Reply], update_id: int) -> None:
         assert self.db is not None
@@ -376,6 +356,12 @@ class TelegramChannel:
         """
         delivered = 0
         try:
+            await self.draw_unknown(replies)  # a failure here sends nothing, so none twice
+        except (ValueError, TypeError) as exc:  # the recipe can never be drawn
+            raise DeliveryError(f"picture: {exc}", permanent=True) from exc
+        except Exception as exc:  # the worker died or the machine is short of memory
+            raise DeliveryError(f"picture: {exc}") from exc
+        try:
             for reply in replies:
                 await self.send(int(address), [reply], bulk=True)
                 delivered += 1
@@ -393,3 +379,7 @@ class TelegramChannel:
             ) from exc
         except NetworkError as exc:
             raise DeliveryError(f"network: {exc}", delivered=delivered) from exc
+        except TelegramError as exc:
+            raise DeliveryError(f"telegram: {exc}", delivered=delivered) from exc
+        except Exception as exc:  # whatever it is, what went out must not go out again
+            raise DeliveryError(f"{type(exc).__name__}: {exc}", delivered=delivered) from exc

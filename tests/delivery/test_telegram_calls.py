@@ -5,16 +5,19 @@ Telegram servers (recommended)"), and a chat's command menu is set once, also ac
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from typing import Any
 
 import pytest
 from telegram import BotCommand
 
-import bot.channels.telegram as telegram_module
 import bot.channels.telegram_format as telegram_format
+import bot.channels.telegram_menus as telegram_menus
 import handlers.pictures as pictures
+from bot.channels.telegram_format import command_menu
 from handlers.context import notify_person
+from handlers.router import Answer
 from handlers.types import Attachment, PictureRecipe, Reply
 from tests.e2e import E2E, say, tap, telegram  # noqa: F401
 from tests.people.test_buddies_e2e import onboard_newcomer
@@ -131,7 +134,7 @@ async def test_a_release_that_changes_the_commands_sets_the_menu_again(
 
     # A new release: same language and role, one command more.
     monkeypatch.setattr(telegram_format, "command_menu", with_a_new_command)
-    monkeypatch.setattr(telegram_module, "command_menu", with_a_new_command)
+    monkeypatch.setattr(telegram_menus, "command_menu", with_a_new_command)
     telegram_format.menu_key.cache_clear()
     try:
         await say(amal, "/help", n=2)
@@ -155,7 +158,68 @@ async def test_a_failing_store_never_costs_the_answer(
     async def locked(*_args: object) -> None:
         raise sqlite3.OperationalError("database is locked")
 
-    monkeypatch.setattr(telegram_module, "set_chat_menu", locked)
+    monkeypatch.setattr(telegram_menus, "set_chat_menu", locked)
     help_text, _menu = await say(amal, "/help", n=2)
     assert "/menu" in help_text.body
     assert chat_menus_set(telegram, 804) == sets + 1  # the menu was set; storing it failed
+
+
+async def test_a_chat_merged_into_another_person_gets_that_persons_menu(
+    telegram: E2E,  # noqa: F811
+) -> None:
+    """A provider's link can merge the chat's new person into the provider's contact: the turn
+    ends with its person forgotten, yet the chat belongs to the contact, who gets their menu."""
+    telegram.user(805, "Griet", "en")
+    async with telegram.db.transaction() as tx:
+        person_id = await tx.execute("INSERT INTO people (created_at, locale, role) VALUES "
+                                     "('2026-12-01T10:00:00Z', 'en', 'provider')")  # fmt: skip
+        await tx.execute(
+            "INSERT INTO identities (person_id, channel, address, created_at) "
+            "VALUES (?, 'telegram', '805', '2026-12-01T10:00:00Z')",
+            (person_id,),
+        )
+    menus, bot = telegram.channel.menus, telegram.channel.application.bot
+    await menus.fit(bot, telegram.db, 805, Answer([], forgotten=True))
+    assert [c["command"] for c in telegram.fake.commands["chat:805:"]] == [
+        c.command for c in command_menu("en", "provider")
+    ]
+    async with telegram.db.transaction() as tx:  # now really nobody at the address
+        await tx.execute("DELETE FROM identities WHERE address = '805'")
+    await menus.fit(bot, telegram.db, 805, Answer([], forgotten=True))
+    assert "chat:805:" not in telegram.fake.commands
+
+
+async def test_a_picture_that_cannot_be_drawn_now_is_not_lost(
+    telegram: E2E,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The picture worker fails (killed twice, out of memory): the answer waits in the outbox
+    instead of being lost, nothing of it goes out twice, and it arrives once drawing works."""
+    amal = telegram.user(806, "Amal", "en")
+    await onboard_newcomer(amal, "en")
+    real = pictures.in_worker
+    broken = True
+
+    async def worker(function: Any, *args: Any, lane: str = "proof") -> Any:
+        if broken:
+            raise OSError("Cannot allocate memory")
+        return await real(function, *args, lane=lane)
+
+    monkeypatch.setattr(pictures, "in_worker", worker)
+    photos = len(telegram.fake.calls_to("sendPhoto"))
+    await amal.send("/progress")
+    for _ in range(500):  # until the turn has queued its answer
+        async with telegram.db.read() as tx:
+            if await tx.scalar("SELECT COUNT(*) FROM outbox WHERE purpose = 'answer'"):
+                break
+        await asyncio.sleep(0.01)
+    else:
+        raise AssertionError("the answer was not queued")
+    telegram.clock.advance(minutes=10)
+    assert await telegram.drain_outbox() == 0  # still failing: retried later, nothing sent
+    assert amal.read() == [] and len(telegram.fake.calls_to("sendPhoto")) == photos
+    broken = False
+    telegram.clock.advance(minutes=10)
+    await telegram.drain_outbox()
+    (sent,) = await amal.wait_messages(1)
+    assert sent.photo is not None and sent.photo.startswith(b"\x89PNG")

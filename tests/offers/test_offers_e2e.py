@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.channels.telegram_format import command_menu
 from storage import offers as store
 from storage.postcodes import haversine_km
 from tests.e2e import E2E, say, tap, telegram  # noqa: F401
@@ -68,6 +69,14 @@ async def test_ieper_newcomer_finds_enrols_and_the_provider_hears_once(
     griet = telegram.user(602, "Griet", "en")
     linked = await say(griet, f"/start prov-{code}")  # no newcomer onboarding for a contact
     assert "contact" in (linked[-1].text or "")
+    # The chat was merged into the contact's person: its menu is the provider's at once.
+    async with telegram.db.read() as tx:
+        role = await tx.scalar("SELECT p.role FROM people p JOIN identities i ON "
+                               "i.person_id = p.id WHERE i.address = '602'")  # fmt: skip
+    assert role == "provider"
+    assert [c["command"] for c in telegram.fake.commands["chat:602:"]] == [
+        c.command for c in command_menu("en", "provider")
+    ]
 
     # 👍 twice: enrolled once, the provider told once, on Telegram.
     await amal.tap(f"ay:{second.id}", message=edited)
