@@ -16,7 +16,8 @@ import bot.channels.telegram_format as telegram_format
 import bot.channels.telegram_menus as telegram_menus
 import handlers.pictures as pictures
 from bot.channels.telegram_format import command_menu
-from handlers.context import notify_person
+from handlers.context import dump_replies, load_replies, notify_person
+from handlers.pictures import draw
 from handlers.router import Answer
 from handlers.types import Attachment, PictureRecipe, Reply
 from tests.e2e import E2E, say, tap, telegram  # noqa: F401
@@ -88,6 +89,18 @@ async def test_a_queued_picture_is_drawn_when_delivered(telegram: E2E) -> None: 
     (sent,) = await amal.wait_messages(1)
     assert sent.photo is not None and sent.photo.startswith(b"\x89PNG\r\n\x1a\n")
     assert telegram.fake.calls_to("sendPhoto")[-1].files == ["photo"]
+
+
+def test_a_drawn_picture_is_queued_as_its_recipe() -> None:
+    """An answer queued after its picture was drawn (a network error on sending) keeps the
+    recipe, not the PNG; the reply being sent keeps its bytes."""
+    recipe = PictureRecipe(slices=(("music", 2.5, False, True),), target_hours=40, rtl=True)
+    picture = Attachment(filename="progress.png", content=draw(recipe), mime="image/png",
+                         recipe=recipe)  # fmt: skip
+    payload = dump_replies([Reply(text="📊", image=picture)])
+    (back,) = load_replies(payload)
+    assert back.image is not None and back.image.recipe == recipe and back.image.content == b""
+    assert len(payload) < 500 and picture.content.startswith(b"\x89PNG")
 
 
 def chat_menus_set(telegram: E2E, chat_id: int) -> int:  # noqa: F811
