@@ -30,6 +30,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from handlers.context import load_replies
 from handlers.types import Reply
@@ -160,11 +161,12 @@ class OutboxSender:
                             message = waiting[address].pop(0)
                             running[address] = asyncio.create_task(self._deliver_guarded(message))
         finally:
-            # Cancelled (shutdown): each worker finishes the message in hand, then stops.
+            # Cancelled (shutdown): each worker finishes the message in hand, then stops. The
+            # round ends only after them, however often it is cancelled again (stop() insists):
+            # a worker left running would send after the bot shut down, or send unrecorded.
             for task in running.values():
                 task.cancel()
-            if running:
-                await asyncio.gather(*running.values(), return_exceptions=True)
+            await _until_done(set(running.values()))
             if waiting:
                 await self._release()
 
@@ -186,9 +188,12 @@ class OutboxSender:
         try:
             return await asyncio.shield(task)
         except asyncio.CancelledError:
-            await asyncio.wait({task}, timeout=self.finish_timeout)
+            await _until_done({task}, grace=self.finish_timeout)
             if not task.done():
                 task.cancel()
+                await _until_done({task})
+            if not task.cancelled() and (error := task.exception()) is not None:
+                log.warning("outbox %s: stopped with %r", message.id, error)
             raise
 
     # --- one message ----------------------------------------------------------------------
@@ -311,6 +316,19 @@ class OutboxSender:
                         await self._wake.wait()
         finally:
             await self._release()
+
+
+async def _until_done(tasks: set[asyncio.Task[Any]], grace: float | None = None) -> None:
+    """Wait for the tasks (at most `grace` seconds), through any cancellation of the waiter:
+    called while stopping, which cancels again until it is done."""
+    loop = asyncio.get_running_loop()
+    deadline = None if grace is None else loop.time() + grace
+    while pending := {task for task in tasks if not task.done()}:
+        left = None if deadline is None else deadline - loop.time()
+        if left is not None and left <= 0:
+            return
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait(pending, timeout=left)
 
 
 async def cancel_and_wait(task: asyncio.Task[None]) -> None:

@@ -250,6 +250,34 @@ async def test_cancelling_the_sender_mid_batch_then_restarting_sends_each_once(r
     assert await rig.statuses() == {"sent": 60}
 
 
+async def test_stopping_again_still_lets_the_message_in_hand_finish_and_be_recorded(
+    rig: Rig,
+) -> None:
+    """`cancel_and_wait` cancels again every second: a second cancellation used to end the
+    round at once and leave the delivery running, to send after the bot shut down."""
+    await rig.queue([9301])
+    began, go_on = asyncio.Event(), asyncio.Event()
+    delivered: list[str] = []
+
+    async def slow(address: str, replies: list[Reply]) -> None:
+        began.set()
+        await go_on.wait()  # the request is on its way
+        delivered.append(address)
+
+    sender = OutboxSender(rig.db, {"telegram": slow}, clock=rig.clock)
+    task = asyncio.create_task(sender.run_forever())
+    await began.wait()
+    for _ in range(3):  # as stop() does; each time the round could end, it would
+        task.cancel()
+        await asyncio.wait({task}, timeout=0.2)
+    assert not task.done()  # it waits for the message in hand
+    go_on.set()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert delivered == ["9301"]
+    assert await rig.statuses() == {"sent": 1}
+
+
 class Killed(BaseException):
     """Stands for the process dying: nothing after it runs."""
 
