@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.app import NETWORKS_FILE
+from bot.app import NETWORKS_FILE, settle_heap
 from bot.channels.telegram import TelegramChannel
 from bot.settings import load_settings
 from handlers.context import Config
@@ -190,6 +190,7 @@ async def main(newcomers: int) -> None:
         )  # fmt: skip
         channel = TelegramChannel(settings, db)
         await channel.start()
+        settle_heap()  # as run_until_stopped does
         try:
             print("Through Telegram (the real PTB Application and a local Bot API, as a person "
                   "sees it):")  # fmt: skip

@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import gc
 import io
 import logging
 import os
@@ -42,6 +43,7 @@ from telegram.error import RetryAfter
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
 from bench.contention import seed
+from bot.app import settle_heap
 from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram_format import menu_key
 from bot.channels.telegram_limits import retry_seconds
@@ -187,6 +189,7 @@ async def serve(subject: str, api_url: str, database: str, lifted: bool, profile
         if lifted:  # lifted: our own limiter must not hold answers back either
             channel.limiter.overall = 10_000
         await channel.start()
+        settle_heap()  # as run_until_stopped does
         print("ready", flush=True)
         if profiler is not None:
             profiler.enable()
@@ -199,6 +202,8 @@ async def serve(subject: str, api_url: str, database: str, lifted: bool, profile
             await app.start()
             assert app.updater is not None
             await app.updater.start_polling(poll_interval=0.0, timeout=1)
+            gc.collect()  # the same treatment as Meedoen's settle_heap
+            gc.freeze()
             print("ready", flush=True)
             await stop.wait()
             await app.updater.stop()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from bot.app import handler_config, open_database, wire
+from bot.app import handler_config, open_database, settle_heap, wire
 from bot.channels.console import Console
 from bot.channels.email import start_mail_watcher
 from bot.ops import Ops
@@ -22,6 +22,7 @@ async def run_console(settings: Settings) -> None:
     try:
         wiring = wire(db, settings)
         console = Console(wiring.router)
+        settle_heap()
         wiring.sender.deliverers["console"] = console.deliver
         sender_task = asyncio.create_task(wiring.sender.run_forever())
         ops = Ops(settings, db, wiring.sender)

@@ -51,8 +51,12 @@ async def claim(
     marks = ",".join(f":c{n}" for n in range(len(channels)))
     params: dict[str, object] = {f"c{n}": channel for n, channel in enumerate(channels)}
     params.update(now=iso(now), due=iso(due_by or now), limit=limit)
+    # In sending order along `outbox_queue`, stopping at the first not yet due (a message is
+    # never due before `due_at`: a retry only moves `not_before` on): a claim reads the few
+    # messages it takes, not every waiting one.
     rows = await tx.all(
-        f"SELECT o.* FROM outbox o WHERE o.status IN ('pending', 'sending') "
+        f"SELECT o.* FROM outbox o INDEXED BY outbox_queue "
+        f"WHERE o.status IN ('pending', 'sending') AND COALESCE(o.due_at, o.not_before) <= :due "
         f"AND o.not_before <= :due AND o.channel IN ({marks}) AND {_FREE} AND {_HEAD} "
         f"ORDER BY COALESCE(o.due_at, o.not_before), o.id LIMIT :limit",
         params,

@@ -29,7 +29,7 @@ from telegram.ext import (
 )
 
 from bot import staff_files
-from bot.app import Wiring, open_database, wire
+from bot.app import Wiring, open_database, settle_heap, wire
 from bot.channels.telegram_format import (
     bot_descriptions,
     command_menu,
@@ -147,6 +147,7 @@ class TelegramChannel:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         await self.start()
+        settle_heap()
         log.info("Telegram channel running as @%s", self.application.bot.username)
         try:
             await stop.wait()

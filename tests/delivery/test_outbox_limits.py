@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import heapq
 import itertools
 
 import pytest
@@ -146,3 +147,74 @@ async def test_while_people_chat_a_broadcast_leaves_slots_for_answers() -> None:
     bulk = [t for name, t in starts if name == "bulk"]
     assert busiest_second(bulk) <= 25
     assert [t for name, t in starts if name == "answer"][-1] == asked  # at once
+
+
+
+class SteppedTime:
+    """A clock that moves only when the test moves it; a sleeper wakes once it passes the
+    sleeper's deadline, in deadline order. Unlike `VirtualTime`, a sleeper never drags the
+    clock (and so everyone else's pace) forward."""
+
+    def __init__(self) -> None:
+        self.now = 1_000.0
+        self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        waker = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._sleepers, (self.now + max(0.0, seconds), id(waker), waker))
+        await waker
+
+    async def advance(self, seconds: float) -> None:
+        target = self.now + seconds
+        await settle()
+        while self._sleepers and self._sleepers[0][0] <= target:
+            deadline, _, waker = heapq.heappop(self._sleepers)
+            self.now = max(self.now, deadline)
+            waker.set_result(None)
+            await settle()
+        self.now = target
+        await settle()
+
+
+async def settle() -> None:
+    """Let every task that can run, run."""
+    for _ in range(20):
+        await asyncio.sleep(0)
+
+
+async def test_however_busy_people_are_answers_never_wait_behind_a_broadcast() -> None:
+    """20 answers a second, steadily, while 200 reminders go out: the broadcast gets what the
+    answers leave (it slows down, never stops), and no answer waits for a slot. Each slot an
+    answer frees, the broadcast may take only up to `overall - reserve`: the answers' share
+    does not creep away."""
+    time = SteppedTime()
+    limiter = FloodLimiter(clock=time, sleep=time.sleep)
+    starts: list[tuple[str, float]] = []
+
+    async def send(name: str, chat: int, bulk: bool) -> None:
+        async def call() -> None:
+            starts.append((name, time()))
+
+        await limiter.run(chat, call, bulk=bulk)
+
+    async def answer(n: int) -> None:
+        asked = asyncio.create_task(send("answer", 1_000 + n % 50, False))
+        await settle()
+        assert asked.done(), f"answer {n} waits"  # it did not wait for the clock
+
+    for n in range(20):  # people chat for a second before the broadcast starts
+        await answer(n)
+        await time.advance(0.05)
+    broadcast = asyncio.gather(*(send("bulk", chat, True) for chat in range(200)))
+    for n in range(20, 220):  # ten more seconds
+        await answer(n)
+        await time.advance(0.05)
+    while not broadcast.done():
+        await time.advance(0.05)
+    await broadcast
+    assert busiest_second([t for _, t in starts]) <= 30
+    while_chatting = [t for name, t in starts if name == "bulk" and t < 1_011.0]
+    assert len(while_chatting) >= 10  # ≥ 1 a second: reminders still go out
