@@ -64,3 +64,20 @@ def test_help_lists_commands() -> None:
         timeout=60, check=False,
     )
     assert result.returncode == 0 and "run" in result.stdout
+
+
+def test_settling_the_heap_loads_every_catalog_and_hides_startup_from_the_collector() -> None:
+    """Run in a fresh interpreter: freezing the test session's heap would keep it forever."""
+    script = (
+        "import gc\n"
+        "from bot.app import settle_heap\n"
+        "from i18n import LANGUAGES\n"
+        "from i18n.translator import _translations\n"
+        "settle_heap()\n"
+        "assert _translations.cache_info().currsize == len(LANGUAGES), _translations.cache_info()\n"
+        "assert gc.get_freeze_count() > 50_000, gc.get_freeze_count()\n"
+        "assert sum(len(gc.get_objects(g)) for g in range(3)) < 5_000\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
