@@ -14,6 +14,7 @@ from datetime import datetime
 import pytest
 
 import handlers.hours.proof as proof_module
+import handlers.ticks as ticks_module
 from handlers import priority
 from handlers.context import Config
 from handlers.priority import give_way
@@ -192,6 +193,33 @@ async def test_a_batched_tick_lets_a_turn_in_between_its_parts(db: Database, clo
     assert await run_tick(db, tick, Config(), clock()) == 6
     await waiting
     assert order.index("turn") < len(order) - 1  # the turn ran before the last part
+
+
+async def test_a_batched_tick_sizes_its_parts_to_hold_the_lock_briefly(
+    db: Database, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Items that cost 1 ms: the first slice of 5 took too long, so slices halve to 2 (2 ms:
+    within PART_SECONDS); cheap items (0.1 ms) let the slices grow again. Time is the part's
+    own account, so the sizes do not depend on this machine's speed."""
+    now = [0.0]
+    monkeypatch.setattr(ticks_module.time, "perf_counter", lambda: now[0])
+    slices: list[list[int]] = []
+    cost = {n: 0.001 if n < 15 else 0.0001 for n in range(40)}
+
+    async def work(_tx: Tx, _config: Config, _now: datetime) -> list[int]:
+        return list(range(40))
+
+    async def part(tx: Tx, _config: Config, _now: datetime, items: object) -> int:
+        slices.append(list(items))  # type: ignore[call-overload]
+        now[0] += sum(cost[n] for n in slices[-1])
+        return len(slices[-1])
+
+    tick = Tick("test-sized", {"hour": "9"}, Batched(work, part, size=5))
+    assert await run_tick(db, tick, Config(), clock()) == 40
+    assert [n for part_items in slices for n in part_items] == list(range(40))  # each once
+    sizes = [len(part_items) for part_items in slices]
+    assert sizes[:6] == [5, 2, 2, 2, 2, 2]
+    assert max(sizes) > 5  # cheap items: fewer, bigger parts
 
 
 async def test_background_work_waits_while_a_turn_is_in_flight() -> None:
