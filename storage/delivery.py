@@ -125,17 +125,17 @@ class Summary(BaseModel):
 
 
 async def summary(tx: Tx, now: datetime) -> Summary:
-    row = await tx.one(
-        "SELECT SUM(status IN ('pending', 'sending') AND not_before <= :now), "
-        "SUM(status IN ('pending', 'sending') AND attempts > 0), SUM(status = 'failed'), "
-        "MIN(CASE WHEN status IN ('pending', 'sending') AND not_before <= :now "
-        "THEN COALESCE(due_at, not_before) END) FROM outbox",
-        {"now": iso(now)},
-    )
-    if row is None:
-        return Summary()
-    return Summary(due=row[0] or 0, retrying=row[1] or 0, failed=row[2] or 0,
-                   oldest_due=parse(row[3]))  # fmt: skip
+    """Read every minute by the operators' check: the waiting messages along `outbox_queue`
+    and the failed ones along `outbox_due`, never the (ever growing) sent ones."""
+    waiting, failed = await tx.batch([
+        ("SELECT SUM(not_before <= :now), SUM(attempts > 0), "
+         "MIN(CASE WHEN not_before <= :now THEN COALESCE(due_at, not_before) END) "
+         "FROM outbox INDEXED BY outbox_queue WHERE status IN ('pending', 'sending')",
+         {"now": iso(now)}, "one"),
+        ("SELECT COUNT(*) FROM outbox WHERE status = 'failed'", (), "one"),
+    ])  # fmt: skip
+    return Summary(due=waiting[0] or 0, retrying=waiting[1] or 0, failed=failed[0],
+                   oldest_due=parse(waiting[2]))  # fmt: skip
 
 
 async def record_parts(tx: Tx, message_id: int, parts_sent: int) -> None:
