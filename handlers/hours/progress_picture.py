@@ -38,10 +38,19 @@ from handlers.hours.progress_icons import (
     KIND_COLOURS,
     KINDS,
     PENDING_FILL,
-    RGB,
     dashed_rect,
     draw_icon,
     star,
+)
+from handlers.hours.progress_sprites import (
+    EMPTY_COLOUR,
+    GOLD_EDGE,
+    MILESTONE_GOLD,
+    MILESTONE_GREY,
+    SUPERSAMPLE,
+    self_noted_fill,
+    slot_sprite,
+    star_sprite,
 )
 
 __all__ = [
@@ -66,33 +75,16 @@ __all__ = [
 
 WIDTH, HEIGHT = 800, 600
 BACKGROUND = (255, 255, 255)
-EMPTY_COLOUR = (225, 225, 225)
-MILESTONE_GOLD = (250, 190, 20)
 CELEBRATION_GOLD = MILESTONE_GOLD
-MILESTONE_GREY = (185, 185, 185)
-_GOLD_EDGE, _GREY_EDGE = (160, 105, 0), (150, 150, 150)
 TEXT_COLOUR = (45, 45, 45)
 OVER_COLOUR = (0, 130, 70)
-SELF_NOTED_SHARE = 0.35  # how much of the kind colour the tint of self-noted hours keeps
 
-_SS = 2  # supersampling factor
 _GRID = (24, 104, 776, 500)  # area for the slots (x0, y0, x1, y1), 1x pixels
 _LEGEND_Y = (512, 592)
 _FRAME = 10  # the celebration frame, 1x pixels
 MAX_TARGET = 500  # beyond this the slots get too small to see
 
 Box = tuple[int, int, int, int]
-
-
-def self_noted_fill(kind: str) -> RGB:
-    """The light tint that fills a slot of hours the person noted themselves."""
-    r, g, b = KIND_COLOURS[kind]
-    k = SELF_NOTED_SHARE
-    return (
-        round(r * k + 255 * (1 - k)),
-        round(g * k + 255 * (1 - k)),
-        round(b * k + 255 * (1 - k)),
-    )
 
 
 @dataclass(frozen=True)
@@ -196,68 +188,6 @@ def _timeline(slices: Sequence[HoursSlice]) -> list[tuple[float, float, str, str
     return out
 
 
-def _slot_tile(
-    size: int, parts: tuple[tuple[float, float, str, str], ...], rtl: bool
-) -> tuple[Image.Image, Image.Image]:
-    """A slot's picture and its rounded mask, at the supersampled size."""
-    s = _SS
-    w = size * s
-    tile = Image.new("RGB", (w, w), EMPTY_COLOUR)
-    draw = ImageDraw.Draw(tile)
-    border = max(2, round(size * 0.065)) * s
-    dash, gap = max(2, round(size * 0.16)) * s, max(2, round(size * 0.09)) * s
-    cover: dict[tuple[str, str], float] = {}
-    for a, b, kind, look in parts:
-        xa, xb = round(a * w), round(b * w) - 1
-        if rtl:
-            xa, xb = w - 1 - xb, w - 1 - xa
-        if xb < xa:
-            continue
-        colour = KIND_COLOURS[kind]
-        cover[kind, look] = cover.get((kind, look), 0.0) + (b - a)
-        if look == "confirmed":
-            draw.rectangle([xa, 0, xb, w - 1], fill=colour)
-        elif look == "self":
-            draw.rectangle([xa, 0, xb, w - 1], fill=self_noted_fill(kind))
-            draw.rectangle([xa, 0, xb, w - 1], outline=colour, width=border)
-        else:
-            draw.rectangle([xa, 0, xb, w - 1], fill=PENDING_FILL)
-            dashed_rect(draw, (xa, 0, xb, w - 1), colour, border, dash, gap)
-    whole = [key for key, share in cover.items() if share > 0.999]  # one kind and look
-    if whole:
-        (kind, look) = whole[0]
-        if look == "confirmed":
-            draw_icon(draw, kind, w / 2, w * 0.295, w * 0.19)
-        elif look == "self":
-            draw_icon(draw, kind, w / 2, w * 0.295, w * 0.17, True, self_noted_fill(kind))
-    mask = Image.new("L", (w, w), 0)
-    ImageDraw.Draw(mask).rounded_rectangle([0, 0, w - 1, w - 1], radius=round(w * 0.16), fill=255)
-    return tile, mask
-
-
-@lru_cache(maxsize=256)
-def _slot_sprite(
-    size: int, parts: tuple[tuple[float, float, str, str], ...], rtl: bool
-) -> Image.Image:
-    """A slot at its real size with its rounded corners in the alpha channel. Most slots
-    of a picture look alike (empty, or one whole hour of a kind): each look is made once."""
-    tile, mask = _slot_tile(size, parts, rtl)
-    sprite = tile.copy()
-    sprite.putalpha(mask)
-    return sprite.reduce(_SS)  # RGBA is reduced premultiplied: edges blend, not darken
-
-
-@lru_cache(maxsize=256)
-def _star_sprite(cx: float, cy: float, r: float, reached: bool) -> Image.Image:
-    """A milestone star centred at (cx, cy) of a transparent sprite, at its real size."""
-    s = _SS
-    width, height = (math.ceil(cx + r) + 2) * s, (math.ceil(cy + r) + 2) * s
-    sprite = Image.new("RGBA", (width, height), (0, 0, 0, 0))
-    fill, outline = (MILESTONE_GOLD, _GOLD_EDGE) if reached else (MILESTONE_GREY, _GREY_EDGE)
-    star(ImageDraw.Draw(sprite), cx * s, cy * s, r * s, (*fill, 255), (*outline, 255))
-    return sprite.reduce(s)
-
-
 def _draw_header(
     draw: ImageDraw.ImageDraw,
     counted: float,
@@ -266,7 +196,7 @@ def _draw_header(
     target: int,
     rtl: bool,
 ) -> None:
-    s = _SS
+    s = SUPERSAMPLE
     cy = 50 * s
     big, small = _font(46 * s), _font(30 * s)
     bs = 34 * s
@@ -318,7 +248,7 @@ def _draw_legend(draw: ImageDraw.ImageDraw, slices: Sequence[HoursSlice], rtl: b
         return
     if rtl:
         kinds.reverse()
-    s = _SS
+    s = SUPERSAMPLE
     gx0, _, gx1, _ = _GRID
     pitch = min(64.0, (gx1 - gx0) / len(kinds))
     tile = min(40.0, pitch - 10)
@@ -358,10 +288,10 @@ def _draw_legend(draw: ImageDraw.ImageDraw, slices: Sequence[HoursSlice], rtl: b
 def _draw_celebration(draw: ImageDraw.ImageDraw) -> None:
     """The target is reached: gold stars left and right of the header (the frame is drawn
     on the finished picture)."""
-    s = _SS
+    s = SUPERSAMPLE
     for cx in (70, 130, WIDTH - 130, WIDTH - 70):
         r = 30 if cx in (70, WIDTH - 70) else 20
-        star(draw, cx * s, 52 * s, r * s, CELEBRATION_GOLD, _GOLD_EDGE)
+        star(draw, cx * s, 52 * s, r * s, CELEBRATION_GOLD, GOLD_EDGE)
 
 
 def render_progress(
@@ -377,7 +307,7 @@ def render_progress(
 @lru_cache(maxsize=64)
 def _rendered(slices: tuple[HoursSlice, ...], target_hours: int, rtl: bool) -> bytes:
     boxes, size = _layout(target_hours, rtl)
-    s = _SS
+    s = SUPERSAMPLE
     counted = sum(x.hours for x in slices if x.confirmed)
     noted = sum(x.hours for x in slices if x.self_declared and not x.confirmed)
     pending = sum(x.hours for x in slices if x.look == "pending")
@@ -401,13 +331,13 @@ def _rendered(slices: tuple[HoursSlice, ...], target_hours: int, rtl: bool) -> b
             for a, b, kind, look in segments
             if a < i + 1 and b > i
         )
-        sprite = _slot_sprite(size, parts, rtl)
+        sprite = slot_sprite(size, parts, rtl)
         image.paste(sprite, box[:2], sprite)
 
     for h in milestone_hours(target_hours):
         cx, cy, r = _star_geometry(target_hours, h, rtl)
         x, y = math.floor(cx - r) - 2, math.floor(cy - r) - 2
-        sprite = _star_sprite(cx - x, cy - y, r, counted >= h - 1e-9)
+        sprite = star_sprite(cx - x, cy - y, r, counted >= h - 1e-9)
         image.paste(sprite, (x, y), sprite)
 
     if celebrating:  # the gold frame
