@@ -14,7 +14,8 @@ from enum import StrEnum
 from pydantic import BaseModel
 
 from handlers.context import Config, Context
-from handlers.hours.proof_pdf import ProofDocument, ProofEntry, render_proof_pdf
+from handlers.hours.proof_document import ProofDocument, ProofEntry
+from handlers.hours.proof_pdf import render_proof_pdf
 from handlers.hours.rules import BUDDY_ACTIVITIES
 from handlers.registry import N_, Feature, Input
 from handlers.render_pool import in_worker

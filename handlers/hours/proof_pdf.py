@@ -14,20 +14,22 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from fpdf import FPDF, FontFace
 from fpdf.enums import TableBordersLayout
-from pydantic import BaseModel, Field
 
 from handlers.fonts import FONT_DIR
-from handlers.hours.progress_bar import format_hours
+from handlers.hours.proof_document import (
+    ProofDocument,
+    ProofEntry,
+    day_nl,
+    format_hours_nl,
+    long_date_nl,
+    stamp_nl,
+)
 
 __all__ = ["FONT_DIR", "ProofDocument", "ProofEntry", "format_hours_nl", "render_proof_pdf"]
-
-_TZ = ZoneInfo("Europe/Brussels")
 
 _SANS = "NotoSans"
 _ARABIC = "NotoNaskhArabic"
@@ -39,11 +41,6 @@ _FONT_FILES = {
     (_ETHIOPIC, ""): "NotoSansEthiopic-Regular.ttf",
 }
 
-_MONTHS_NL = (
-    "januari", "februari", "maart", "april", "mei", "juni",
-    "juli", "augustus", "september", "oktober", "november", "december",
-)  # fmt: skip
-
 _INK = (30, 30, 30)
 _MUTED = (105, 105, 105)
 _ACCENT = (0, 92, 150)
@@ -51,59 +48,7 @@ _HEAD_FILL = (226, 236, 245)
 _ZEBRA = (246, 246, 246)
 
 
-class ProofEntry(BaseModel):
-    """One activity line on the proof."""
-
-    day: date
-    activity: str
-    provider: str | None = None
-    kind: str
-    hours: float = Field(ge=0)
-    confirmed_by: str | None = None
-    confirmed_at: datetime | None = None
-
-
-class ProofDocument(BaseModel):
-    """Everything the proof shows; built by the caller from the database."""
-
-    person_name: str
-    header_line: str
-    header_rtl: bool = False
-    entries: list[ProofEntry]
-    self_declared: list[ProofEntry]
-    self_declared_counts: bool
-    kind_labels_nl: dict[str, str]
-    target_hours: int = Field(gt=0)
-    generated_at: datetime
-    verification_code: str
-    network_name: str | None = None
-    verify_mail: str | None = None  # Meedoen's address: mail the code there to check it
-    verify_bot: str | None = None  # the Telegram bot's username: /verify CODE there
-
-
 # --------------------------------------------------------------------------- formatting
-
-
-def format_hours_nl(hours: float) -> str:
-    """Hours the Dutch way: ``1,5 u``."""
-    return f"{format_hours(hours)} u"
-
-
-def _local(dt: datetime) -> datetime:
-    return dt.astimezone(_TZ) if dt.tzinfo is not None else dt
-
-
-def _day(d: date) -> str:
-    return d.strftime("%d-%m-%Y")
-
-
-def _stamp(dt: datetime | None) -> str:
-    return _local(dt).strftime("%d-%m-%Y %H:%M") if dt else "–"
-
-
-def _long_date(dt: datetime) -> str:
-    dt = _local(dt)
-    return f"{dt.day} {_MONTHS_NL[dt.month - 1]} {dt.year} om {dt:%H:%M}"
 
 
 def _script(text: str) -> str:
@@ -285,7 +230,7 @@ def _entries_table(
     headings: tuple[str, ...] = ("Datum", "Activiteit", "Soort", "Aanbieder", "Uren")
     rows: list[tuple[str, ...]] = [
         (
-            _day(e.day),
+            day_nl(e.day),
             _clean(e.activity),
             _kind_label(doc, e.kind),
             _clean(e.provider),
@@ -296,7 +241,7 @@ def _entries_table(
     if confirmed:
         headings += ("Bevestigd door", "Bevestigd op")
         rows = [
-            (*row, _clean(e.confirmed_by), _stamp(e.confirmed_at))
+            (*row, _clean(e.confirmed_by), stamp_nl(e.confirmed_at))
             for row, e in zip(rows, ordered, strict=True)
         ]
         widths: tuple[int, ...] = (18, 37, 26, 28, 12, 27, 30)
@@ -391,7 +336,7 @@ def _verification(pdf: _ProofPDF, doc: ProofDocument) -> None:
     _heading(pdf, "Verificatie")
     _paragraph(
         pdf,
-        f"Dit bewijs is aangemaakt op {_long_date(doc.generated_at)}. "
+        f"Dit bewijs is aangemaakt op {long_date_nl(doc.generated_at)}. "
         "Controleer de echtheid met de verificatiecode:",
     )
     pdf.ln(1.5)
@@ -430,7 +375,7 @@ def render_proof_pdf(doc: ProofDocument) -> bytes:
         ("Naam", _clean(doc.person_name)),
         ("Netwerk", _clean(doc.network_name)),
         ("Doel", format_hours_nl(doc.target_hours)),
-        ("Aangemaakt op", _long_date(doc.generated_at)),
+        ("Aangemaakt op", long_date_nl(doc.generated_at)),
         ("Verificatiecode", doc.verification_code),
     ]
     _facts(pdf, facts)
