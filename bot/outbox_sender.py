@@ -40,6 +40,7 @@ from storage.db import Database
 
 log = logging.getLogger(__name__)
 
+CANCEL_GRACE = 5.0  # seconds a cancelled delivery has to wind down while stopping
 Deliver = Callable[[str, list[Reply]], Awaitable[None]]
 Address = tuple[str, str]  # (channel, address)
 
@@ -191,8 +192,10 @@ class OutboxSender:
             await _until_done({task}, grace=self.finish_timeout)
             if not task.done():
                 task.cancel()
-                await _until_done({task})
-            if not task.cancelled() and (error := task.exception()) is not None:
+                await _until_done({task}, grace=CANCEL_GRACE)
+            if not task.done():  # it ignores cancellation: stopping must not hang on it
+                log.warning("outbox %s: still being sent while stopping", message.id)
+            elif not task.cancelled() and (error := task.exception()) is not None:
                 log.warning("outbox %s: stopped with %r", message.id, error)
             raise
 

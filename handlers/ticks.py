@@ -71,14 +71,14 @@ class Batched:
     async def in_batches(self, db: Database, config: Config, now: datetime) -> int:
         async with db.read() as tx:
             items = await self.work(tx, config, now)
-        queued, start, size = 0, 0, self.size
+        queued, start, size = 0, 0, max(1, self.size)
         while start < len(items):
             await give_way(every=0)  # the turns that wait go first, then a part
-            began = time.perf_counter()
             async with db.transaction() as tx:
+                began = time.perf_counter()  # the lock is ours: waiting for it is not the part's
                 queued += await self.part(tx, config, now, items[start : start + size])
-            start += size
             took = time.perf_counter() - began
+            start += size
             if took > PART_SECONDS:
                 size = max(1, size // 2)
             elif took < PART_SECONDS / 2:
