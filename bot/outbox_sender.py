@@ -114,6 +114,7 @@ class OutboxSender:
         self._wake = asyncio.Event()
         self._round = asyncio.Lock()
         self._unrecorded: set[int] = set()  # delivered, but writing `sent` failed
+        self._sending: set[int] = set()  # handed to a deliverer, outcome not yet recorded
         self._began: datetime | None = None  # when the last round started
 
     @property
@@ -141,6 +142,13 @@ class OutboxSender:
         sent = 0
         running: dict[Address, asyncio.Task[int]] = {}
         waiting: dict[Address, list[delivery.Pending]] = {}
+        stopped = False
+
+        def start(message: delivery.Pending) -> None:
+            running[message.channel, message.address] = asyncio.create_task(
+                self._deliver_guarded(message)
+            )
+
         try:
             while True:
                 await self._record_unrecorded()
@@ -150,7 +158,7 @@ class OutboxSender:
                     if address in running:  # its predecessor is being recorded right now
                         waiting.setdefault(address, []).append(message)
                     else:
-                        running[address] = asyncio.create_task(self._deliver_guarded(message))
+                        start(message)
                 if not running:
                     return sent
                 done, _ = await asyncio.wait(running.values(), return_when=asyncio.FIRST_COMPLETED)
@@ -159,8 +167,10 @@ class OutboxSender:
                         del running[address]
                         sent += task.result()
                         if waiting.get(address):
-                            message = waiting[address].pop(0)
-                            running[address] = asyncio.create_task(self._deliver_guarded(message))
+                            start(waiting[address].pop(0))
+        except asyncio.CancelledError:
+            stopped = True
+            raise
         finally:
             # Cancelled (shutdown): each worker finishes the message in hand, then stops. The
             # round ends only after them, however often it is cancelled again (stop() insists):
@@ -168,7 +178,10 @@ class OutboxSender:
             for task in running.values():
                 task.cancel()
             await _until_done(set(running.values()))
-            if waiting:
+            if stopped or waiting:
+                # What was claimed and not tried goes back, also a claim whose result the
+                # cancellation cut off (committed, but never in hand): else it waited out its
+                # lease after a restart. What may have gone out stays ours (`_release`).
                 await self._release()
 
     async def _claim(self, due_by: datetime, limit: int) -> list[delivery.Pending]:
@@ -179,9 +192,13 @@ class OutboxSender:
             )  # fmt: skip
 
     async def _release(self) -> None:
+        """Hand back what this sender claimed, except what may have gone out: a delivery
+        still running or cut off before its outcome was recorded, or one sent but not
+        recorded. Those keep their lease, so nobody sends them again before it ends."""
+        keep = self._sending | self._unrecorded
         with contextlib.suppress(Exception):
             async with self.db.transaction() as tx:
-                await delivery.release(tx, self.owner)
+                await delivery.release(tx, self.owner, keep=keep)
 
     async def _deliver_guarded(self, message: delivery.Pending) -> int:
         """Deliver one message; a cancellation waits for it to finish and be recorded."""
@@ -222,16 +239,20 @@ class OutboxSender:
             replies = load_replies(message.payload)[message.parts_sent :]
         except ValueError as exc:
             return await self._failed(message, DeliveryError(f"bad payload: {exc}", permanent=True))
+        self._sending.add(message.id)
         try:
             await self.deliverers[message.channel](message.address, replies)
         except DeliveryError as exc:
-            return await self._failed(message, exc)
+            result = await self._failed(message, exc)
         except Exception as exc:  # network errors and the like: retry with back-off
             log.warning("outbox %s: %s", message.id, type(exc).__name__)
-            return await self._failed(message, DeliveryError(f"{type(exc).__name__}: {exc}"))
-        self.health.failing_since.pop(message.channel, None)
-        await self._record_sent(message.id)
-        return 1
+            result = await self._failed(message, DeliveryError(f"{type(exc).__name__}: {exc}"))
+        else:
+            self.health.failing_since.pop(message.channel, None)
+            await self._record_sent(message.id)
+            result = 1
+        self._sending.discard(message.id)  # recorded (or in `_unrecorded`)
+        return result
 
     async def _record_sent(self, message_id: int) -> None:
         self.sent += 1

@@ -87,12 +87,15 @@ async def still_wanted(tx: Tx, message_id: int, owner: str) -> bool:
     return value is not None
 
 
-async def release(tx: Tx, owner: str) -> int:
-    """Hand back the messages `owner` claimed but did not try (stopping): not an attempt."""
+async def release(tx: Tx, owner: str, keep: Iterable[int] = ()) -> int:
+    """Hand back the messages `owner` claimed but did not try (stopping): not an attempt.
+    `keep`: the ones that may have gone out (still in hand, or sent but not recorded)."""
+    kept = sorted(set(keep))
     return await tx.rowcount(
         "UPDATE outbox SET status = 'pending', claimed_by = NULL, claimed_until = NULL, "
-        "attempts = MAX(0, attempts - 1) WHERE status = 'sending' AND claimed_by = ?",
-        (owner,),
+        "attempts = MAX(0, attempts - 1) WHERE status = 'sending' AND claimed_by = ? "
+        f"AND id NOT IN ({','.join('?' for _ in kept)})",
+        (owner, *kept),
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -276,6 +276,26 @@ async def test_stopping_again_still_lets_the_message_in_hand_finish_and_be_recor
         await task
     assert delivered == ["9301"]
     assert await rig.statuses() == {"sent": 1}
+
+
+async def test_a_stop_that_cuts_off_a_claim_hands_the_claimed_messages_back(rig: Rig) -> None:
+    """The claim's transaction is shielded, so a stop can land just after it committed: the
+    rows are leased to this sender, which never saw them. They used to wait out the lease
+    (minutes) after the restart; now the stop hands them back."""
+    await rig.queue([9401, 9402, 9403])
+    sender = rig.sender()
+    claim = sender._claim
+
+    async def claimed_then_stopped(due_by: datetime, limit: int) -> list[delivery.Pending]:
+        await claim(due_by, limit)  # committed: 'sending', leased to this sender
+        raise asyncio.CancelledError  # the stop lands before the round has the result
+
+    sender._claim = claimed_then_stopped  # type: ignore[method-assign]
+    with pytest.raises(asyncio.CancelledError):
+        await sender.run_once()
+    assert await rig.statuses() == {"pending": 3}
+    assert await rig.sender().run_once() == 3  # at once, no lease to wait out
+    assert all(len(rig.received(chat)) == 1 for chat in (9401, 9402, 9403))
 
 
 class Killed(BaseException):
