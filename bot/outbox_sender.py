@@ -143,12 +143,6 @@ class OutboxSender:
         running: dict[Address, asyncio.Task[int]] = {}
         waiting: dict[Address, list[delivery.Pending]] = {}
         stopped = False
-
-        def start(message: delivery.Pending) -> None:
-            running[message.channel, message.address] = asyncio.create_task(
-                self._deliver_guarded(message)
-            )
-
         try:
             while True:
                 await self._record_unrecorded()
@@ -158,7 +152,7 @@ class OutboxSender:
                     if address in running:  # its predecessor is being recorded right now
                         waiting.setdefault(address, []).append(message)
                     else:
-                        start(message)
+                        running[address] = asyncio.create_task(self._deliver_guarded(message))
                 if not running:
                     return sent
                 done, _ = await asyncio.wait(running.values(), return_when=asyncio.FIRST_COMPLETED)
@@ -167,7 +161,8 @@ class OutboxSender:
                         del running[address]
                         sent += task.result()
                         if waiting.get(address):
-                            start(waiting[address].pop(0))
+                            message = waiting[address].pop(0)
+                            running[address] = asyncio.create_task(self._deliver_guarded(message))
         except asyncio.CancelledError:
             stopped = True
             raise

@@ -149,7 +149,6 @@ async def test_while_people_chat_a_broadcast_leaves_slots_for_answers() -> None:
     assert [t for name, t in starts if name == "answer"][-1] == asked  # at once
 
 
-
 class SteppedTime:
     """A clock that moves only when the test moves it; a sleeper wakes once it passes the
     sleeper's deadline, in deadline order. Unlike `VirtualTime`, a sleeper never drags the
