@@ -37,7 +37,7 @@ from bot.channels.telegram_format import (
     telegram_language_code,
     turn_from_update,
 )
-from bot.channels.telegram_inbound import ChatOrderedProcessor
+from bot.channels.telegram_inbound import ChatOrderedProcessor, FetchWhenRoom
 from bot.channels.telegram_limits import BULK, FloodLimiter, PTBRateLimiter, retry_seconds
 from bot.channels.telegram_menus import ChatMenus
 from bot.channels.telegram_photos import UploadedPhotos
@@ -75,16 +75,19 @@ class TelegramChannel:
         self.db = db
         self.clock = clock
         self.limiter = limiter or FloodLimiter()
+        # Different chats at once, each chat in order; fetch while there is room (see
+        # telegram_inbound).
+        processor = ChatOrderedProcessor(concurrency)
+        fetch = FetchWhenRoom(
+            processor, self._backlog, high=2 * concurrency, low=max(1, concurrency // 2)
+        )
         builder: ApplicationBuilder = (
             ApplicationBuilder()
             .token(settings.telegram_bot_token.get_secret_value())
             .base_url(settings.telegram_api_url)
             .rate_limiter(PTBRateLimiter(self.limiter))
-            # A second connection lets the last getUpdates at shutdown (which acknowledges the
-            # fetched updates) run while the cancelled long poll is still being torn down.
-            .get_updates_connection_pool_size(2)
-            # Different chats at once, each chat in order (see telegram_inbound).
-            .concurrent_updates(ChatOrderedProcessor(concurrency))
+            .get_updates_request(fetch)
+            .concurrent_updates(processor)
             .connection_pool_size(max(8, concurrency * 2))
         )
         if settings.telegram_file_url:
@@ -102,6 +105,12 @@ class TelegramChannel:
         self._sender_task: asyncio.Task[None] | None = None
         self._ops_task: asyncio.Task[None] | None = None
         self.ops: Ops | None = None
+
+    def _backlog(self) -> int:
+        """Updates fetched and not yet finished."""
+        processor = self.application.update_processor
+        assert isinstance(processor, ChatOrderedProcessor)
+        return self.application.update_queue.qsize() + processor.unfinished
 
     # --- lifecycle ------------------------------------------------------------------------
     async def start(self) -> None:

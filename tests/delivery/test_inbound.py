@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import asyncio
 
-from handlers.router import Answer
+import pytest
+
+from bot.channels.telegram_inbound import ChatOrderedProcessor
+from handlers.router import Answer, Router
 from handlers.types import Turn
 from tests.e2e import E2E, say, telegram  # noqa: F401
 
@@ -81,3 +84,42 @@ async def test_an_update_delivered_again_after_a_crash_is_skipped(
     assert len(amal.messages) == 2  # /start was not answered twice
     async with telegram.db.read() as tx:
         assert await tx.scalar("SELECT COUNT(*) FROM handled_updates") == 2
+
+
+async def test_a_busy_bot_tells_telegram_it_has_an_update_only_when_it_has_room(
+    telegram: E2E,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """getUpdates with a higher offset confirms every update before it: Telegram forgets them
+    (Bot API, getUpdates). A bot that confirms what it has not handled loses it in a crash,
+    so a bot with a full backlog does not fetch (and so confirm) until it has drained."""
+    go = asyncio.Event()
+    real = Router.answer
+
+    async def stuck(self: Router, turn: Turn) -> Answer:
+        await go.wait()
+        return await real(self, turn)
+
+    await telegram.channel.stop()
+    users = [telegram.user(7000 + n) for n in range(150)]
+    for user in users:  # waiting at Telegram while no bot polls
+        await user.send("/help")
+    first_id = telegram.fake.pending_updates()[0]["update_id"]
+    monkeypatch.setattr(Router, "answer", stuck)
+    await telegram.restart()  # the first getUpdates takes 100 (its limit), all of them stuck
+    channel = telegram.channel
+    processor = channel.application.update_processor
+    assert isinstance(processor, ChatOrderedProcessor)
+    go.set()
+    await telegram.fake.wait_for(
+        lambda: len(telegram.fake.calls_to("sendMessage")) >= 150, timeout=60
+    )
+    calls = [call.method for call in telegram.fake.calls]
+    confirming = next(
+        index for index, call in enumerate(telegram.fake.calls)
+        if call.method == "getUpdates" and int(call.params.get("offset", 0)) > first_id
+    )  # fmt: skip
+    answered_before = calls[:confirming].count("sendMessage")
+    low = max(1, processor.limit // 2)
+    assert answered_before >= 100 - low  # not one, as a bot that fetches at once would
+    assert all(user.messages for user in users)  # and then everyone had an answer
