@@ -9,15 +9,7 @@ import signal
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from telegram import (
-    BotCommandScopeDefault,
-    InputFile,
-    Message,
-    ReplyKeyboardMarkup,
-    ReplyKeyboardRemove,
-    Update,
-)
-from telegram.constants import ParseMode
+from telegram import BotCommandScopeDefault, InputFile, Message, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
     Application,
@@ -30,9 +22,11 @@ from telegram.ext import (
 
 from bot import staff_files
 from bot.app import Wiring, open_database, settle_heap, wire
+from bot.channels import telegram_calls
 from bot.channels.telegram_format import (
     bot_descriptions,
     command_menu,
+    is_reply_keyboard,
     keyboard,
     telegram_language_code,
     turn_from_update,
@@ -322,15 +316,17 @@ class TelegramChannel:
                 continue
             if (
                 reply.edit
-                and not isinstance(markup, ReplyKeyboardMarkup | ReplyKeyboardRemove)
+                and not is_reply_keyboard(markup)
                 and source is not None
                 and source.text is not None
                 and not (reply.image or reply.document)
             ):
                 try:
-                    await source.edit_text(
-                        reply.text, parse_mode=ParseMode.HTML, reply_markup=markup
-                    )
+                    await telegram_calls.call(bot, "editMessageText", {
+                        "chat_id": source.chat_id, "message_id": source.message_id,
+                        "text": reply.text, "parse_mode": telegram_calls.HTML,
+                        "reply_markup": markup,
+                    })  # fmt: skip
                     continue
                 except BadRequest as exc:
                     if "not modified" in str(exc).lower():
@@ -341,22 +337,14 @@ class TelegramChannel:
             if reply.image is not None:
                 await self.photos.send(bot, chat_id, reply.image, caption, markup, limits)
             elif attachment is not None:
-                await bot.send_document(
-                    chat_id,
-                    InputFile(attachment.content, filename=attachment.filename),
-                    caption=caption,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=None if caption is None else markup,
-                    rate_limit_args=limits,
-                )
+                await telegram_calls.call(bot, "sendDocument", {
+                    "chat_id": chat_id,
+                    "document": InputFile(attachment.content, filename=attachment.filename),
+                    "caption": caption, "parse_mode": telegram_calls.HTML,
+                    "reply_markup": None if caption is None else markup,
+                }, limits)  # fmt: skip
             if attachment is None or caption is None:
-                await bot.send_message(
-                    chat_id,
-                    reply.text,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=markup,
-                    rate_limit_args=limits,
-                )
+                await telegram_calls.send_message(bot, chat_id, reply.text, markup, limits)
 
     async def deliver(self, address: str, replies: list[Reply]) -> None:
         """Outbox delivery: translate Telegram's answers into retry decisions.

@@ -7,19 +7,10 @@ import hashlib
 from functools import lru_cache
 from typing import Any
 
-from telegram import (
-    BotCommand,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    KeyboardButton,
-    Message,
-    ReplyKeyboardMarkup,
-    ReplyKeyboardRemove,
-    Update,
-)
+from telegram import BotCommand, Message, Update
 
 from handlers.features import REGISTRY
-from handlers.types import Reply, Turn
+from handlers.types import Button, Reply, Turn
 from i18n import translator
 
 ATTACHMENT_KINDS = (
@@ -43,28 +34,36 @@ def telegram_language_code(locale: str) -> str:
     return locale.split("_")[0]
 
 
-Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+Markup = dict[str, Any]  # a reply_markup as the Bot API takes it (JSON)
 
 
 def keyboard(reply: Reply) -> Markup | None:
-    """Inline buttons; else the one reply-keyboard button that shares a location (Bot API
-    KeyboardButton.request_location), or taking that keyboard away again."""
+    """Inline buttons (InlineKeyboardMarkup); else the one reply-keyboard button that shares a
+    location (ReplyKeyboardMarkup, KeyboardButton.request_location), or taking that keyboard
+    away again (ReplyKeyboardRemove). Bot API JSON, as `telegram_calls` sends it."""
     if not reply.buttons:
         if reply.request_location:
-            button = KeyboardButton(reply.request_location, request_location=True)
-            return ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True)
-        return ReplyKeyboardRemove() if reply.remove_keyboard else None
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(b.label, url=b.url, style=b.style)
-                if b.url
-                else InlineKeyboardButton(b.label, callback_data=b.data, style=b.style)
-                for b in row
-            ]
-            for row in reply.buttons
-        ]
-    )
+            button = {"text": reply.request_location, "request_location": True}
+            return {"keyboard": [[button]], "resize_keyboard": True, "one_time_keyboard": True}
+        return {"remove_keyboard": True} if reply.remove_keyboard else None
+    return {"inline_keyboard": [[_inline(button) for button in row] for row in reply.buttons]}
+
+
+def is_reply_keyboard(markup: Markup | None) -> bool:
+    """A keyboard under the input field (or its removal), which no edit can carry."""
+    return markup is not None and "inline_keyboard" not in markup
+
+
+def _inline(button: Button) -> dict[str, str]:
+    """An InlineKeyboardButton: a url or callback_data, and a style where it has one."""
+    out = {"text": button.label}
+    if button.url:
+        out["url"] = button.url
+    else:
+        out["callback_data"] = button.data or ""
+    if button.style:
+        out["style"] = button.style
+    return out
 
 
 def turn_from_update(update: Update) -> Turn | None:

@@ -13,11 +13,11 @@ import logging
 from collections import OrderedDict
 from typing import Any
 
-from telegram import InputFile, Message
-from telegram.constants import ParseMode
+from telegram import InputFile
 from telegram.error import BadRequest
 from telegram.ext import ExtBot
 
+from bot.channels.telegram_calls import HTML, JSON, call
 from bot.channels.telegram_format import Markup
 from handlers.pictures import drawn
 from handlers.types import Attachment
@@ -45,9 +45,11 @@ class UploadedPhotos:
             self._ids.move_to_end(key)
         return found
 
-    def remember(self, image: Attachment, sent: Message) -> None:
-        if sent.photo:
-            self._ids[self._key(image)] = sent.photo[-1].file_id
+    def remember(self, image: Attachment, sent: JSON) -> None:
+        """`sent`: the Message Telegram gave back (Bot API JSON); its largest PhotoSize."""
+        sizes = sent.get("photo") or []
+        if sizes and sizes[-1].get("file_id"):
+            self._ids[self._key(image)] = sizes[-1]["file_id"]
             while len(self._ids) > self.keep:
                 self._ids.popitem(last=False)
 
@@ -61,27 +63,21 @@ class UploadedPhotos:
         image: Attachment,
         caption: str | None,
         markup: Markup | None,
-        limits: dict[str, bool] | None,
+        limits: JSON | None,
     ) -> None:
         """By file_id when Telegram has the picture already; else uploaded and remembered.
         The buttons go with the caption (none without one: they follow in a text message)."""
-        markup = None if caption is None else markup
+        params = {"chat_id": chat_id, "caption": caption, "parse_mode": HTML,
+                  "reply_markup": None if caption is None else markup}  # fmt: skip
         known = self.file_id(image)
         if known is not None:
             try:
-                await bot.send_photo(chat_id, known, caption=caption, parse_mode=ParseMode.HTML,
-                                     reply_markup=markup, rate_limit_args=limits)  # fmt: skip
+                await call(bot, "sendPhoto", {**params, "photo": known}, limits)
                 return
             except BadRequest as exc:  # the file_id is no longer valid: upload once more
                 log.info("photo file_id refused, uploading: %s", exc)
                 self.forget(image)
         await drawn(image)
-        sent = await bot.send_photo(
-            chat_id,
-            InputFile(image.content, filename=image.filename),
-            caption=caption,
-            parse_mode=ParseMode.HTML,
-            reply_markup=markup,
-            rate_limit_args=limits,
-        )
+        upload = InputFile(image.content, filename=image.filename)
+        sent = await call(bot, "sendPhoto", {**params, "photo": upload}, limits)
         self.remember(image, sent)

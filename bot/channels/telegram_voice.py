@@ -10,17 +10,12 @@ import asyncio
 import logging
 from typing import Any
 
-from telegram import (
-    InlineKeyboardMarkup,
-    InputFile,
-    Message,
-    ReplyKeyboardMarkup,
-    ReplyKeyboardRemove,
-)
-from telegram.constants import ParseMode
+from telegram import InputFile, Message
 from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
+from bot.channels.telegram_calls import HTML, call, send_message
+from bot.channels.telegram_format import Markup
 from handlers.types import Attachment, Reply, Turn
 from handlers.voice.engines import VoiceError
 from handlers.voice.ogg import duration_seconds
@@ -28,8 +23,6 @@ from handlers.voice.speak import voices
 from i18n import translator
 
 log = logging.getLogger(__name__)
-
-Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 
 MAX_VOICE_BYTES = 1_000_000  # a minute of speech is far less; larger files are not fetched
 
@@ -49,7 +42,7 @@ async def with_voice_bytes(turn: Turn, message: Message | None) -> Turn:
 
 
 async def send_voice(
-    bot: ExtBot[Any], chat_id: int, reply: Reply, markup: Markup, limits: Any
+    bot: ExtBot[Any], chat_id: int, reply: Reply, markup: Markup | None, limits: Any
 ) -> None:
     """Render the reply's speech (off the event loop, cached) and send it as a voice note."""
     assert reply.speech is not None
@@ -58,17 +51,13 @@ async def send_voice(
     except VoiceError as exc:
         log.warning("voice note not made: %s", exc)
         text = translator(reply.speech.locale)._("🔇 Sorry, I cannot read this message aloud.")
-        await bot.send_message(chat_id, text, rate_limit_args=limits)
+        await send_message(bot, chat_id, text, None, limits)
         return
-    await bot.send_voice(
-        chat_id,
-        InputFile(ogg, filename="meedoen.ogg"),
-        duration=max(1, round(duration_seconds(ogg))),
-        caption=reply.text or None,
-        parse_mode=ParseMode.HTML if reply.text else None,
-        reply_markup=markup,
-        rate_limit_args=limits,
-    )
+    await call(bot, "sendVoice", {
+        "chat_id": chat_id, "voice": InputFile(ogg, filename="meedoen.ogg"),
+        "duration": max(1, round(duration_seconds(ogg))), "caption": reply.text or None,
+        "parse_mode": HTML if reply.text else None, "reply_markup": markup,
+    }, limits)  # fmt: skip
 
 
 class VoiceNotes:
@@ -81,12 +70,16 @@ class VoiceNotes:
     def __init__(self) -> None:
         self._tasks: set[asyncio.Task[None]] = set()
 
-    def send_later(self, bot: ExtBot[Any], chat_id: int, reply: Reply, markup: Markup) -> None:
+    def send_later(
+        self, bot: ExtBot[Any], chat_id: int, reply: Reply, markup: Markup | None
+    ) -> None:
         task = asyncio.create_task(self._send(bot, chat_id, reply, markup))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _send(self, bot: ExtBot[Any], chat_id: int, reply: Reply, markup: Markup) -> None:
+    async def _send(
+        self, bot: ExtBot[Any], chat_id: int, reply: Reply, markup: Markup | None
+    ) -> None:
         try:
             await send_voice(bot, chat_id, reply, markup, None)
         except TelegramError as exc:

@@ -114,12 +114,12 @@ async def test_a_busy_bot_tells_telegram_it_has_an_update_only_when_it_has_room(
     await telegram.fake.wait_for(
         lambda: len(telegram.fake.calls_to("sendMessage")) >= 150, timeout=60
     )
-    calls = [call.method for call in telegram.fake.calls]
+    calls = [call.method.lower() for call in telegram.fake.calls]  # methods are case-insensitive
     confirming = next(
         index for index, call in enumerate(telegram.fake.calls)
-        if call.method == "getUpdates" and int(call.params.get("offset", 0)) > first_id
+        if call.method.lower() == "getupdates" and int(call.params.get("offset", 0)) > first_id
     )  # fmt: skip
-    answered_before = calls[:confirming].count("sendMessage")
+    answered_before = calls[:confirming].count("sendmessage")
     low = max(1, processor.limit // 2)
     assert answered_before >= 100 - low  # not one, as a bot that fetches at once would
     assert all(user.messages for user in users)  # and then everyone had an answer
