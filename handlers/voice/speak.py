@@ -73,6 +73,18 @@ async def speech_for(tx: Tx, text: str, locale: str, *, audio: bool = True) -> S
     return Speech(locale=locale, parts=parts)
 
 
+async def sayable(tx: Tx, text: str, locale: str) -> bool:
+    """Whether `text` can be said (what a 🔊 button needs), without building its speech.
+
+    Where an engine speaks the person's language every line can be said, recorded or not;
+    only elsewhere do the recordings decide (`speech_for`).
+    """
+    if _voices.can_synthesize(locale):
+        lines = spoken_lines(text)
+        return bool(lines) and sum(len(line) for line in lines) <= MAX_SPOKEN
+    return await speech_for(tx, text, locale, audio=False) is not None
+
+
 async def with_voice(
     tx: Tx, person_id: int, locale: str, replies: list[Reply], chosen: list[bool]
 ) -> list[Reply]:
@@ -83,15 +95,13 @@ async def with_voice(
     label = translator(locale)._("🔊 Listen")
     out: list[Reply] = []
     for reply, wanted in zip(replies, chosen, strict=True):
-        speech = None
-        if wanted and reply.speech is None and SPEAK not in button_codes(reply):
-            speech = await speech_for(tx, reply.text, locale, audio=automatic)
-        if speech is None:
+        if not wanted or reply.speech is not None or SPEAK in button_codes(reply):
             out.append(reply)
         elif automatic:
-            out += [reply, Reply(text="", speech=speech)]
-        elif reply.request_location:  # a message has one keyboard: the 📍 one stays
-            out.append(reply)
+            speech = await speech_for(tx, reply.text, locale)
+            out += [reply] if speech is None else [reply, Reply(text="", speech=speech)]
+        elif reply.request_location or not await sayable(tx, reply.text, locale):
+            out.append(reply)  # a message has one keyboard: the 📍 one stays
         else:
             listen = [Button(label=label, data=SPEAK)]
             out.append(reply.model_copy(update={"buttons": [*reply.buttons, listen]}))

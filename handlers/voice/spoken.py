@@ -36,15 +36,30 @@ def _is_icon(char: str) -> bool:
     return unicodedata.category(char) in ("So", "Sk", "Cs", "Co") or char in "•▪●○■□"
 
 
+class _Unsaid(dict[int, str | None]):
+    """A `str.translate` table: icons become a space, invisible marks go, the rest stays.
+    Each character is looked at once and remembered (a message's text is read for its 🔊
+    on every turn that carries one)."""
+
+    def __missing__(self, code: int) -> str | None:
+        char = chr(code)
+        value = None if code in _INVISIBLE else " " if _is_icon(char) else char
+        self[code] = value
+        return value
+
+
+_UNSAID = _Unsaid()
+
+
 def spoken_lines(text: str) -> list[str]:
     """The lines of a message as they are read: markup, icons and invisible marks removed.
 
     Works on a reply's HTML and on the plain text a channel shows alike.
     """
-    plain = html.unescape(_TAG.sub("", text)).translate(_INVISIBLE)
+    plain = html.unescape(_TAG.sub("", text)).translate(_UNSAID)
     lines = []
     for line in plain.splitlines():
-        cleaned = _SPACES.sub(" ", "".join(" " if _is_icon(c) else c for c in line)).strip()
+        cleaned = _SPACES.sub(" ", line).strip()
         if any(c.isalnum() for c in cleaned):
             lines.append(cleaned)
     return lines

@@ -9,7 +9,7 @@ import pytest
 from handlers.offers.catalog_import import import_demo
 from handlers.router import Router
 from handlers.types import Reply
-from handlers.voice.speak import speech_for
+from handlers.voice.speak import sayable, speech_for
 from storage.db import Database
 from storage.people import find_by_identity
 from storage.staff import add_staff
@@ -140,3 +140,17 @@ async def test_who_chose_voice_messages_gets_one_with_a_confirmation_request(
     request, voice = await inbox(db, buddy.address, "confirm_request")  # from the stored payload
     assert not has_listen(request) and voice.speech is not None
     assert voice.speech.locale == "nl" and voice.speech.parts
+
+
+@needs_espeak
+@pytest.mark.parametrize("locale", ["ar", "nl", "uk", "ti"])
+async def test_a_listen_button_needs_exactly_what_a_speech_needs(db: Database, locale: str) -> None:
+    """`sayable` (the 🔊 button of someone without voice notes) skips building the speech; it
+    must agree with `speech_for` on every kind of text, in languages with and without an
+    engine (espeak-ng has no Tigrinya: there only recordings could say it)."""
+    texts = ["", "🎉✨", "<b>Taalcafé</b> in Gent", "⏱️ What did you do?", "ሰላም", "x" * 1501,
+             "\u200b\u2066🔒\u2069 <i>&amp;</i>", "Привіт, <b>Brugge</b> 8000"]  # fmt: skip
+    async with db.read() as tx:
+        for text in texts:
+            expected = await speech_for(tx, text, locale, audio=False) is not None
+            assert await sayable(tx, text, locale) == expected, (locale, text)
