@@ -61,7 +61,7 @@ async def queue(db: Database, count: int, per_chat: int = 1) -> None:
 
 
 def accepted(fake: FakeTelegram) -> int:
-    return sum(1 for call in fake.calls if call.ok and call.method == "sendMessage")
+    return sum(1 for call in fake.calls if call.ok and call.method.lower() == "sendmessage")
 
 
 async def unfinished(db: Database) -> int:
