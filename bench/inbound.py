@@ -58,7 +58,7 @@ from tests.fakes.telegram_api import FakeTelegram
 TOKEN = "123456:BENCH-inbound"
 PEOPLE = 2_000
 MIX = ("/menu", "/offers", "/log", "/progress")
-LIFTED_RATES = (20, 50, 100, 150, 200, 250, 300, 400, 500, 600, 800)
+LIFTED_RATES = (20, 50, 100, 150, 200, 250, 300, 350, 400, 450, 500, 600, 700, 800)
 SEND_METHODS = ("sendmessage", "sendphoto", "senddocument", "editmessagetext")
 
 
