@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from telegram import BotCommandScopeDefault, InputFile, Message, Update
+from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
     Application,
@@ -71,7 +72,7 @@ class TelegramChannel:
         self.limiter = limiter or FloodLimiter()
         # Different chats at once, each chat in order; fetch while there is room (see
         # telegram_inbound).
-        processor = ChatOrderedProcessor(concurrency)
+        processor = self._processor = ChatOrderedProcessor(concurrency)
         fetch = FetchWhenRoom(
             processor, self._backlog, high=2 * concurrency, low=max(1, concurrency // 2)
         )
@@ -102,9 +103,7 @@ class TelegramChannel:
 
     def _backlog(self) -> int:
         """Updates fetched and not yet finished."""
-        processor = self.application.update_processor
-        assert isinstance(processor, ChatOrderedProcessor)
-        return self.application.update_queue.qsize() + processor.unfinished
+        return self.application.update_queue.qsize() + self._processor.unfinished
 
     # --- lifecycle ------------------------------------------------------------------------
     async def start(self) -> None:
@@ -324,7 +323,7 @@ class TelegramChannel:
                 try:
                     await telegram_calls.call(bot, "editMessageText", {
                         "chat_id": source.chat_id, "message_id": source.message_id,
-                        "text": reply.text, "parse_mode": telegram_calls.HTML,
+                        "text": reply.text, "parse_mode": ParseMode.HTML,
                         "reply_markup": markup,
                     })  # fmt: skip
                     continue
@@ -340,7 +339,7 @@ class TelegramChannel:
                 await telegram_calls.call(bot, "sendDocument", {
                     "chat_id": chat_id,
                     "document": InputFile(attachment.content, filename=attachment.filename),
-                    "caption": caption, "parse_mode": telegram_calls.HTML,
+                    "caption": caption, "parse_mode": ParseMode.HTML,
                     "reply_markup": None if caption is None else markup,
                 }, limits)  # fmt: skip
             if attachment is None or caption is None:

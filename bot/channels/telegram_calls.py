@@ -15,20 +15,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from telegram.constants import ParseMode
 from telegram.ext import ExtBot
 
 JSON = dict[str, Any]
-HTML = "HTML"  # Bot API parse_mode
 
 
 async def call(bot: ExtBot[Any], method: str, params: JSON, limits: JSON | None = None) -> Any:
-    """`method` with `params` (None values left out); its result as the Bot API gives it."""
-    sent = {key: value for key, value in params.items() if value is not None}
-    return await bot.do_api_request(method.lower(), api_kwargs=sent, rate_limit_args=limits)
+    """`method` with `params` (PTB leaves out the None ones); its result as the Bot API
+    gives it."""
+    return await bot.do_api_request(method.lower(), api_kwargs=params, rate_limit_args=limits)
 
 
 async def send_message(
     bot: ExtBot[Any], chat_id: int, text: str, markup: JSON | None, limits: JSON | None = None
 ) -> Any:
-    params = {"chat_id": chat_id, "text": text, "parse_mode": HTML, "reply_markup": markup}
+    params = {
+        "chat_id": chat_id,
+        "text": text,
+        "parse_mode": ParseMode.HTML,
+        "reply_markup": markup,
+    }
     return await call(bot, "sendMessage", params, limits)

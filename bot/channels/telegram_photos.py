@@ -14,10 +14,11 @@ from collections import OrderedDict
 from typing import Any
 
 from telegram import InputFile
+from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ExtBot
 
-from bot.channels.telegram_calls import HTML, JSON, call
+from bot.channels.telegram_calls import JSON, call
 from bot.channels.telegram_format import Markup
 from handlers.pictures import drawn
 from handlers.types import Attachment
@@ -67,7 +68,7 @@ class UploadedPhotos:
     ) -> None:
         """By file_id when Telegram has the picture already; else uploaded and remembered.
         The buttons go with the caption (none without one: they follow in a text message)."""
-        params = {"chat_id": chat_id, "caption": caption, "parse_mode": HTML,
+        params = {"chat_id": chat_id, "caption": caption, "parse_mode": ParseMode.HTML,
                   "reply_markup": None if caption is None else markup}  # fmt: skip
         known = self.file_id(image)
         if known is not None:

@@ -11,10 +11,11 @@ import logging
 from typing import Any
 
 from telegram import InputFile, Message
+from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
-from bot.channels.telegram_calls import HTML, call, send_message
+from bot.channels.telegram_calls import call, send_message
 from bot.channels.telegram_format import Markup
 from handlers.types import Attachment, Reply, Turn
 from handlers.voice.engines import VoiceError
@@ -56,7 +57,7 @@ async def send_voice(
     await call(bot, "sendVoice", {
         "chat_id": chat_id, "voice": InputFile(ogg, filename="meedoen.ogg"),
         "duration": max(1, round(duration_seconds(ogg))), "caption": reply.text or None,
-        "parse_mode": HTML if reply.text else None, "reply_markup": markup,
+        "parse_mode": ParseMode.HTML if reply.text else None, "reply_markup": markup,
     }, limits)  # fmt: skip
 
 

@@ -47,13 +47,19 @@ def spoken_purpose(purpose: str) -> bool:
     return purpose in SPOKEN_PURPOSES or purpose.startswith(REMINDER_PREFIX)
 
 
+def _lines_to_say(text: str) -> list[str]:
+    """The spoken lines of `text`; none when it has nothing to say or is too long to read."""
+    lines = spoken_lines(text)
+    return [] if sum(len(line) for line in lines) > MAX_SPOKEN else lines
+
+
 async def speech_for(tx: Tx, text: str, locale: str, *, audio: bool = True) -> Speech | None:
     """What `text` sounds like in `locale`, or None when some line cannot be said.
 
     Without `audio`, recordings are checked but not read (enough to decide on a 🔊 button).
     """
-    lines = spoken_lines(text)
-    if not lines or sum(len(line) for line in lines) > MAX_SPOKEN:
+    lines = _lines_to_say(text)
+    if not lines:
         return None
     parts: list[SpeechPart] = []
     for line in lines:
@@ -80,8 +86,7 @@ async def sayable(tx: Tx, text: str, locale: str) -> bool:
     only elsewhere do the recordings decide (`speech_for`).
     """
     if _voices.can_synthesize(locale):
-        lines = spoken_lines(text)
-        return bool(lines) and sum(len(line) for line in lines) <= MAX_SPOKEN
+        return bool(_lines_to_say(text))
     return await speech_for(tx, text, locale, audio=False) is not None
 
 

@@ -19,11 +19,10 @@ LATIN_SCRIPT = frozenset({"nl", "en", "es", "fr", "pl", "ro", "tr", "so"})
 MAX_SPOKEN = 1500  # characters; longer text is not read aloud
 
 _TAG = re.compile(r"<[^>]*>")
-_INVISIBLE = dict.fromkeys(
-    map(ord, "\u200b\u200c\u200d\u200e\u200f\u2066\u2067\u2068\u2069\u202a\u202b\u202c\u202d"
-        "\u202e\ufe0e\ufe0f\u20e3"),
-    None,
-)  # fmt: skip
+_INVISIBLE = frozenset(
+    "\u200b\u200c\u200d\u200e\u200f\u2066\u2067\u2068\u2069\u202a\u202b\u202c\u202d\u202e"
+    "\ufe0e\ufe0f\u20e3"
+)
 _SPACES = re.compile(r"[ \t]+")
 # A run of Latin-script words (an offer's title, a street, a town), digits allowed inside.
 _LATIN_RUN = re.compile(
@@ -39,13 +38,18 @@ def _is_icon(char: str) -> bool:
 class _Unsaid(dict[int, str | None]):
     """A `str.translate` table: icons become a space, invisible marks go, the rest stays.
     Each character is looked at once and remembered (a message's text is read for its 🔊
-    on every turn that carries one)."""
+    on every turn that carries one), up to `_REMEMBERED` of them: text from outside (names,
+    offer titles) must not grow it without end."""
 
     def __missing__(self, code: int) -> str | None:
         char = chr(code)
-        value = None if code in _INVISIBLE else " " if _is_icon(char) else char
-        self[code] = value
+        value = None if char in _INVISIBLE else " " if _is_icon(char) else char
+        if len(self) < _REMEMBERED:
+            self[code] = value
         return value
+
+
+_REMEMBERED = 20_000  # characters; a few languages' alphabets and icons need far fewer
 
 
 _UNSAID = _Unsaid()

@@ -35,6 +35,17 @@ def test_spoken_text_drops_markup_and_icons_and_reads_dutch_in_dutch() -> None:
     assert parts[-1].locale == "ar"
 
 
+def test_spoken_text_stays_right_once_the_remembered_characters_are_full() -> None:
+    """Icons are found through a table that remembers each character it has seen, but no
+    more than `_REMEMBERED`: text from outside (names, offer titles) cannot grow it for ever."""
+    from handlers.voice import spoken
+
+    for start in range(0x4E00, 0x4E00 + spoken._REMEMBERED + 500, 1000):  # CJK letters
+        spoken_lines("".join(map(chr, range(start, start + 1000))))
+    assert len(spoken._UNSAID) <= spoken._REMEMBERED
+    assert spoken_lines("🎉 \u200bМузей ☕ 𝄞\u2066Gent\u2069") == ["Музей Gent"]
+
+
 @needs_espeak
 async def test_auto_voice_from_profile(router: Router) -> None:
     chat = Chat(router, address="7001", channel="telegram")
